@@ -1,0 +1,91 @@
+#include "common/json_writer.h"
+
+#include <charconv>
+#include <iterator>
+
+#include <fmt/format.h>
+
+namespace ntscada {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}",
+                         static_cast<unsigned>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+json_object_writer::json_object_writer(std::string& out) : out_(out) {
+  out_.push_back('{');
+}
+
+void json_object_writer::key(std::string_view name) {
+  if (!first_) out_.push_back(',');
+  first_ = false;
+  append_json_string(out_, name);
+  out_.push_back(':');
+}
+
+json_object_writer& json_object_writer::member(std::string_view name,
+                                               std::string_view value) {
+  key(name);
+  append_json_string(out_, value);
+  return *this;
+}
+
+json_object_writer& json_object_writer::member(std::string_view name,
+                                               double value) {
+  key(name);
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, end);
+  return *this;
+}
+
+json_object_writer& json_object_writer::member(std::string_view name,
+                                               std::int64_t value) {
+  key(name);
+  fmt::format_to(std::back_inserter(out_), "{}", value);
+  return *this;
+}
+
+json_object_writer& json_object_writer::member(std::string_view name,
+                                               bool value) {
+  key(name);
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+json_object_writer& json_object_writer::raw_member(std::string_view name,
+                                                   std::string_view raw_json) {
+  key(name);
+  out_ += raw_json;
+  return *this;
+}
+
+void json_object_writer::finish() { out_.push_back('}'); }
+
+}  // namespace ntscada
