@@ -1,0 +1,15 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ntscada {
+
+// Each function registers one subcommand on `app`; the subcommand's
+// callback runs the command and exits the process with its status.
+void add_broker_command(CLI::App& app);
+void add_stream_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+
+}  // namespace ntscada

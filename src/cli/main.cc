@@ -1,0 +1,32 @@
+#include <cstdlib>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "common/logging.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"NT-SCADA: real-time scoring of industrial sensor readings"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  std::string log_format = "text";
+  app.add_option("--log-level", log_level,
+                 "Log level: trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--log-format", log_format, "Log line format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.parse_complete_callback([&] {
+    ntscada::configure_logging(log_level, log_format == "json"
+                                              ? ntscada::log_format::json
+                                              : ntscada::log_format::text);
+  });
+
+  ntscada::add_broker_command(app);
+  ntscada::add_stream_command(app);
+  ntscada::add_replay_command(app);
+  ntscada::add_simulate_command(app);
+  ntscada::add_demo_command(app);
+  CLI11_PARSE(app, argc, argv);
+  return EXIT_SUCCESS;
+}

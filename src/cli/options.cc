@@ -1,0 +1,37 @@
+#include "cli/options.h"
+
+#include <fmt/format.h>
+
+namespace ntscada {
+
+result<kafka_properties, std::string> parse_properties(
+    const std::vector<std::string>& items, const std::string& option) {
+  kafka_properties properties;
+  for (const std::string& item : items) {
+    auto equals = item.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      std::string shown = is_secret_property(item) ? "(redacted)" : item;
+      return failure{fmt::format("{} {} is invalid; expected name=value",
+                                 option, shown)};
+    }
+    properties.emplace_back(item.substr(0, equals), item.substr(equals + 1));
+  }
+  return properties;
+}
+
+result<envelope_table, std::string> load_envelopes(const std::string& path) {
+  if (path.empty()) return envelope_table{};
+  return envelope_table::load(path);
+}
+
+void add_topic_options(CLI::App& command, topic_names& topics) {
+  command.add_option("--sensors-topic", topics.sensors, "Input topic");
+  command.add_option("--processed-topic", topics.processed,
+                     "Topic for every scored reading");
+  command.add_option("--anomalies-topic", topics.anomalies,
+                     "Topic for anomalous readings");
+  command.add_option("--deadletter-topic", topics.deadletter,
+                     "Topic for rejected messages");
+}
+
+}  // namespace ntscada

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/result.h"
+#include "kafka/client_config.h"
+#include "kafka/topics.h"
+#include "rules/envelope_table.h"
+
+namespace ntscada {
+
+// Exit status for invalid arguments or configuration, distinct from
+// runtime failures.
+inline constexpr int kExitUsage = 2;
+
+// Parses "name=value" items. The error names the option and the item.
+result<kafka_properties, std::string> parse_properties(
+    const std::vector<std::string>& items, const std::string& option);
+
+// Loads an envelope file, or returns the built-in table for an empty path.
+result<envelope_table, std::string> load_envelopes(const std::string& path);
+
+// Adds --sensors-topic, --processed-topic, --anomalies-topic and
+// --deadletter-topic.
+void add_topic_options(CLI::App& command, topic_names& topics);
+
+}  // namespace ntscada

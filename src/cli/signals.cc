@@ -1,0 +1,24 @@
+#include "cli/signals.h"
+
+#include <csignal>
+
+namespace ntscada {
+
+std::atomic<bool> stop_requested{false};
+
+namespace {
+
+extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+
+}  // namespace
+
+void install_stop_signals() {
+  static_assert(std::atomic<bool>::is_always_lock_free);
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+}  // namespace ntscada

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "reading/reject_reason.h"
+#include "rules/operational_state.h"
+
+namespace ntscada {
+
+// Counters of one stream processor. Written by the processing thread and
+// readable from any thread (the metrics endpoint, the demo's summary).
+// Counters only grow; they reset when the process restarts.
+struct stream_stats {
+  using counter = std::atomic<std::uint64_t>;
+
+  counter messages_consumed{0};
+  counter readings_valid{0};
+  counter coerced_numeric_strings{0};
+  counter consumer_errors{0};
+  // Outputs acknowledged by the broker.
+  counter results_acknowledged{0};
+  counter anomalies_acknowledged{0};
+  counter deadletters_acknowledged{0};
+  // Verdicts, counted when the reading is scored.
+  std::array<counter, all_severities.size()> anomalies_by_severity{};
+  std::array<counter, all_operational_states.size()> states{};
+  std::array<counter, all_reject_reasons.size()> deadletters_by_reason{};
+  // Outputs whose delivery failed and that were produced again.
+  counter produce_retries{0};
+
+  void count_delivery_error(const std::string& error_name) {
+    std::lock_guard lock(delivery_errors_mutex);
+    ++delivery_errors[error_name];
+  }
+  std::map<std::string, std::uint64_t> delivery_errors_snapshot() const {
+    std::lock_guard lock(delivery_errors_mutex);
+    return delivery_errors;
+  }
+
+ private:
+  mutable std::mutex delivery_errors_mutex;
+  std::map<std::string, std::uint64_t> delivery_errors;
+};
+
+}  // namespace ntscada
