@@ -161,12 +161,22 @@ result<epoch_ns, rejection> epoch_number_to_ns(double number) {
   } else if (magnitude < 1e17) {
     scale = 1e3;
   }
-  double ns = std::round(number * scale);
-  // 2^63 is exactly representable, so this comparison is exact.
-  if (!(ns >= -9.223372036854775808e18 && ns < 9.223372036854775808e18)) {
+  // Scale the whole and fractional parts apart, in integers where possible,
+  // because a 19-digit nanosecond count does not fit in a double's 53-bit
+  // mantissa.
+  if (!(whole >= -9.2e18 && whole <= 9.2e18)) {
     return invalid(fmt::format("epoch time {} overflows nanoseconds", number));
   }
-  return static_cast<epoch_ns>(ns);
+  std::int64_t whole_ns = 0;
+  auto fraction_ns =
+      static_cast<std::int64_t>(std::round((number - whole) * scale));
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(whole),
+                             static_cast<std::int64_t>(scale), &whole_ns) ||
+      __builtin_add_overflow(whole_ns, fraction_ns, &ns)) {
+    return invalid(fmt::format("epoch time {} overflows nanoseconds", number));
+  }
+  return ns;
 }
 
 std::string format_rfc3339(epoch_ns t) {

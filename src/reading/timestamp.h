@@ -20,10 +20,10 @@ result<epoch_ns, rejection> parse_rfc3339(std::string_view text);
 
 // Converts an epoch number to nanoseconds, deciding the unit by magnitude:
 // |n| < 1e11 is seconds, < 1e14 milliseconds, < 1e17 microseconds, else
-// nanoseconds. The bands meet without gaps, and each unit covers the years
-// 1973 to 5138 for non-negative values. Fractions are kept to the
-// nanosecond. Rejects non-finite values and values that overflow int64
-// nanoseconds with timestamp_invalid.
+// nanoseconds. The bands meet without gaps: the milliseconds band starts at
+// 1973-03-03 and the nanoseconds band at 1973-03-03 too. Fractions are kept
+// to the nanosecond. Rejects non-finite values and instants after
+// 2262-04-11, which overflow int64 nanoseconds, with timestamp_invalid.
 result<epoch_ns, rejection> epoch_number_to_ns(double number);
 result<epoch_ns, rejection> epoch_integer_to_ns(std::int64_t number);
 

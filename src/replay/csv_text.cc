@@ -1,5 +1,7 @@
 #include "replay/csv_text.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "reading/timestamp.h"
 

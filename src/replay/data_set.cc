@@ -43,10 +43,11 @@ result<data_set, std::string> load_data_set(const std::filesystem::path& path,
     out.readings = std::move(readings.value());
     return out;
   }
-  return failure{fmt::format("{}:1: unknown data-set header '{}'; expected "
-                             "a SKAB header starting with 'datetime;' or the "
-                             "NAB header 'timestamp,value'",
-                             source, header)};
+  return failure{
+      fmt::format("{}:1: unknown data-set header '{}'; expected "
+                  "a SKAB header starting with 'datetime;' or the "
+                  "NAB header 'timestamp,value'",
+                  source, header)};
 }
 
 }  // namespace ntscada

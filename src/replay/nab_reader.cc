@@ -1,10 +1,10 @@
 #include "replay/nab_reader.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <simdjson.h>
+
+#include <algorithm>
 
 #include "reading/units.h"
 #include "replay/csv_text.h"
@@ -20,34 +20,43 @@ std::string_view last_path_part(std::string_view key) {
   return slash == std::string_view::npos ? key : key.substr(slash + 1);
 }
 
+// An entry of the windows document and the key it was found under.
+struct windows_entry {
+  std::string_view key;
+  simdjson::dom::element value;
+};
+
 // Finds the entry for the data file, by exact key or by file name.
-result<simdjson::dom::element, std::string> find_entry(
-    simdjson::dom::object root, std::string_view source,
-    std::string_view data_file_name, std::string_view key) {
+result<windows_entry, std::string> find_entry(simdjson::dom::object root,
+                                              std::string_view source,
+                                              std::string_view data_file_name,
+                                              std::string_view key) {
   if (!key.empty()) {
-    simdjson::dom::element entry;
-    if (root.at_key(key).get(entry) != simdjson::SUCCESS) {
+    simdjson::dom::element value;
+    if (root.at_key(key).get(value) != simdjson::SUCCESS) {
       return failure{fmt::format("{}: no entry with key '{}'", source, key)};
     }
-    return entry;
+    return windows_entry{key, value};
   }
   std::vector<std::string_view> matches;
-  simdjson::dom::element found;
+  windows_entry found;
   for (auto field : root) {
     if (last_path_part(field.key) == data_file_name) {
       matches.push_back(field.key);
-      found = field.value;
+      found = {field.key, field.value};
     }
   }
   if (matches.empty()) {
-    return failure{fmt::format("{}: no key ends in '{}'; pass the key of the "
-                               "data file's entry",
-                               source, data_file_name)};
+    return failure{
+        fmt::format("{}: no key ends in '{}'; pass the key of the "
+                    "data file's entry",
+                    source, data_file_name)};
   }
   if (matches.size() > 1) {
-    return failure{fmt::format("{}: keys {} all end in '{}'; pass the key of "
-                               "the data file's entry",
-                               source, matches, data_file_name)};
+    return failure{
+        fmt::format("{}: keys {} all end in '{}'; pass the key of "
+                    "the data file's entry",
+                    source, matches, data_file_name)};
   }
   return found;
 }
@@ -58,12 +67,11 @@ result<time_window, std::string> read_window(simdjson::dom::element element,
                                              std::size_t index) {
   auto invalid = [&](std::string_view why) {
     return failure{fmt::format("{}: window {} of '{}' = {} is invalid: {}",
-                               source, index, key,
-                               simdjson::minify(element), why)};
+                               source, index, key, simdjson::minify(element),
+                               why)};
   };
   simdjson::dom::array pair;
-  if (element.get_array().get(pair) != simdjson::SUCCESS ||
-      pair.size() != 2) {
+  if (element.get_array().get(pair) != simdjson::SUCCESS || pair.size() != 2) {
     return invalid("expected [\"start\", \"end\"]");
   }
   std::array<epoch_ns, 2> ends{};
@@ -100,19 +108,21 @@ result<std::vector<time_window>, std::string> parse_nab_windows(
   }
   simdjson::dom::object root;
   if (document.get_object().get(root) != simdjson::SUCCESS) {
-    return failure{fmt::format("{}: expected a JSON object that maps data "
-                               "files to windows",
-                               source)};
+    return failure{
+        fmt::format("{}: expected a JSON object that maps data "
+                    "files to windows",
+                    source)};
   }
   auto entry = find_entry(root, source, data_file_name, key);
   if (!entry) return failure{entry.error()};
-  std::string_view entry_key = key.empty() ? data_file_name : key;
+  std::string_view entry_key = entry->key;
 
   simdjson::dom::array list;
-  if (entry.value().get_array().get(list) != simdjson::SUCCESS) {
-    return failure{fmt::format("{}: the entry for '{}' is not an array of "
-                               "windows",
-                               source, entry_key)};
+  if (entry->value.get_array().get(list) != simdjson::SUCCESS) {
+    return failure{
+        fmt::format("{}: the entry for '{}' is not an array of "
+                    "windows",
+                    source, entry_key)};
   }
   std::vector<time_window> windows;
   std::size_t index = 0;
@@ -141,14 +151,16 @@ result<std::vector<labelled_reading>, std::string> parse_nab(
     const nab_options& options,
     std::optional<std::span<const time_window>> windows) {
   if (asset_id.empty()) {
-    return failure{fmt::format("{}: the asset id is empty; pass the asset "
-                               "that the file was recorded on",
-                               source)};
+    return failure{
+        fmt::format("{}: the asset id is empty; pass the asset "
+                    "that the file was recorded on",
+                    source)};
   }
   if (options.unit.empty()) {
-    return failure{fmt::format("{}: no unit given; NAB states none, so pass "
-                               "the unit of the values (for example C or F)",
-                               source)};
+    return failure{
+        fmt::format("{}: no unit given; NAB states none, so pass "
+                    "the unit of the values (for example C or F)",
+                    source)};
   }
   auto unit_check = to_canonical_unit(kSensorType, options.unit, 0.0);
   if (!unit_check) {
@@ -163,9 +175,10 @@ result<std::vector<labelled_reading>, std::string> parse_nab(
   line_splitter lines(text);
   std::string_view line;
   if (!lines.next(line) || !is_nab_header(line)) {
-    return failure{fmt::format("{}:1: invalid NAB header '{}'; expected "
-                               "'{}'",
-                               source, line, kHeader)};
+    return failure{
+        fmt::format("{}:1: invalid NAB header '{}'; expected "
+                    "'{}'",
+                    source, line, kHeader)};
   }
 
   std::vector<labelled_reading> out;
@@ -174,9 +187,10 @@ result<std::vector<labelled_reading>, std::string> parse_nab(
     std::size_t line_number = lines.line_number();
     std::vector<std::string_view> fields = split_fields(line, ',');
     if (fields.size() != 2) {
-      return failure{fmt::format("{}:{}: expected 2 fields separated by ',', "
-                                 "found {}",
-                                 source, line_number, fields.size())};
+      return failure{
+          fmt::format("{}:{}: expected 2 fields separated by ',', "
+                      "found {}",
+                      source, line_number, fields.size())};
     }
     auto timestamp = parse_utc_datetime(fields[0]);
     if (!timestamp) {
@@ -219,9 +233,8 @@ result<std::vector<labelled_reading>, std::string> read_nab(
     const nab_options& options) {
   std::optional<std::vector<time_window>> windows;
   if (options.windows_path) {
-    auto loaded = read_nab_windows(*options.windows_path,
-                                   path.filename().string(),
-                                   options.windows_key);
+    auto loaded = read_nab_windows(
+        *options.windows_path, path.filename().string(), options.windows_key);
     if (!loaded) return failure{loaded.error()};
     windows = std::move(loaded.value());
   }
@@ -229,8 +242,7 @@ result<std::vector<labelled_reading>, std::string> read_nab(
   if (!text) return failure{text.error()};
   std::optional<std::span<const time_window>> window_span;
   if (windows) window_span = std::span<const time_window>(*windows);
-  return parse_nab(text.value(), path.string(), asset_id, options,
-                   window_span);
+  return parse_nab(text.value(), path.string(), asset_id, options, window_span);
 }
 
 }  // namespace ntscada

@@ -1,9 +1,9 @@
 #include "replay/skab_reader.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "replay/csv_text.h"
 
@@ -44,24 +44,27 @@ result<std::vector<column_plan>, std::string> plan_columns(
     std::string_view asset_id) {
   std::vector<std::string_view> names = split_fields(header, kSeparator);
   if (names.front() != kTimeColumn) {
-    return failure{fmt::format("{}:1: invalid SKAB header: the first column "
-                               "is '{}', expected '{}'",
-                               source, names.front(), kTimeColumn)};
+    return failure{
+        fmt::format("{}:1: invalid SKAB header: the first column "
+                    "is '{}', expected '{}'",
+                    source, names.front(), kTimeColumn)};
   }
   std::vector<column_plan> plan;
   std::size_t sensor_count = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::string_view name = names[i];
     if (name.empty()) {
-      return failure{fmt::format("{}:1: invalid SKAB header: column {} has "
-                                 "an empty name",
-                                 source, i + 1)};
+      return failure{
+          fmt::format("{}:1: invalid SKAB header: column {} has "
+                      "an empty name",
+                      source, i + 1)};
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (names[j] == name) {
-        return failure{fmt::format("{}:1: invalid SKAB header: column '{}' "
-                                   "appears twice",
-                                   source, name)};
+        return failure{
+            fmt::format("{}:1: invalid SKAB header: column '{}' "
+                        "appears twice",
+                        source, name)};
       }
     }
     column_plan column{column_plan::role::sensor, name, {}, {}};
@@ -72,9 +75,10 @@ result<std::vector<column_plan>, std::string> plan_columns(
     } else if (name == kChangepointColumn) {
       column.what = column_plan::role::changepoint;
     } else if (name == kTimeColumn) {
-      return failure{fmt::format("{}:1: invalid SKAB header: '{}' must be "
-                                 "the first column only",
-                                 source, kTimeColumn)};
+      return failure{
+          fmt::format("{}:1: invalid SKAB header: '{}' must be "
+                      "the first column only",
+                      source, kTimeColumn)};
     } else {
       column.sensor_id = fmt::format("{}/{}", asset_id, name);
       column.kind = skab_sensor_kind_of(name);
@@ -83,9 +87,10 @@ result<std::vector<column_plan>, std::string> plan_columns(
     plan.push_back(std::move(column));
   }
   if (sensor_count == 0) {
-    return failure{fmt::format("{}:1: invalid SKAB header: no sensor "
-                               "columns after '{}'",
-                               source, kTimeColumn)};
+    return failure{
+        fmt::format("{}:1: invalid SKAB header: no sensor "
+                    "columns after '{}'",
+                    source, kTimeColumn)};
   }
   return plan;
 }
@@ -117,16 +122,18 @@ bool is_skab_header(std::string_view header_line) {
 result<std::vector<labelled_reading>, std::string> parse_skab(
     std::string_view text, std::string_view source, std::string_view asset_id) {
   if (asset_id.empty()) {
-    return failure{fmt::format("{}: the asset id is empty; pass the asset "
-                               "that the file was recorded on",
-                               source)};
+    return failure{
+        fmt::format("{}: the asset id is empty; pass the asset "
+                    "that the file was recorded on",
+                    source)};
   }
   line_splitter lines(text);
   std::string_view line;
   if (!lines.next(line)) {
-    return failure{fmt::format("{}: the file is empty; expected a SKAB "
-                               "header line",
-                               source)};
+    return failure{
+        fmt::format("{}: the file is empty; expected a SKAB "
+                    "header line",
+                    source)};
   }
   auto plan = plan_columns(line, source, asset_id);
   if (!plan) return failure{plan.error()};
@@ -138,15 +145,15 @@ result<std::vector<labelled_reading>, std::string> parse_skab(
     std::size_t line_number = lines.line_number();
     std::vector<std::string_view> fields = split_fields(line, kSeparator);
     if (fields.size() != columns.size()) {
-      return failure{fmt::format("{}:{}: expected {} fields separated by "
-                                 "'{}', found {}",
-                                 source, line_number, columns.size(),
-                                 kSeparator, fields.size())};
+      return failure{fmt::format(
+          "{}:{}: expected {} fields separated by "
+          "'{}', found {}",
+          source, line_number, columns.size(), kSeparator, fields.size())};
     }
     auto timestamp = parse_utc_datetime(fields[0]);
     if (!timestamp) {
-      return failure{fmt::format("{}:{}: column '{}': {}", source,
-                                 line_number, kTimeColumn, timestamp.error())};
+      return failure{fmt::format("{}:{}: column '{}': {}", source, line_number,
+                                 kTimeColumn, timestamp.error())};
     }
 
     reading_labels labels;
