@@ -17,7 +17,12 @@ namespace ntscada {
 result<std::string, std::string> read_text_file(
     const std::filesystem::path& path) {
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
+  bool exists = std::filesystem::exists(path, error);
+  if (error) {
+    return failure{fmt::format("{}: cannot access file: {}", path.string(),
+                               error.message())};
+  }
+  if (!exists) {
     return failure{fmt::format("{}: file not found", path.string())};
   }
   if (!std::filesystem::is_regular_file(path, error)) {

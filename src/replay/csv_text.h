@@ -35,7 +35,7 @@ class line_splitter {
   std::size_t line_number_ = 0;
 };
 
-// Splits `line` at every `separator`; n separators give n + 1 fields.
+// Splits `line` at every `separator`, so n separators give n + 1 fields.
 std::vector<std::string_view> split_fields(std::string_view line,
                                            char separator);
 

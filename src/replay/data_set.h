@@ -17,8 +17,8 @@ enum class data_set_format { skab, nab };
 std::string_view to_string(data_set_format format);
 
 struct data_set_options {
-  // Asset the readings belong to, such as "skab/valve1/0"; also the prefix
-  // of their sensor ids. Required.
+  // Asset the readings belong to, such as "skab/valve1/0". Required,
+  // because it is also the prefix of the sensor ids.
   std::string asset_id;
   // Used for NAB files only.
   nab_options nab;
@@ -32,9 +32,9 @@ struct data_set {
 
 // Loads a SKAB or NAB file, telling them apart by the header line: a
 // ';'-separated header starting with "datetime" is SKAB, "timestamp,value"
-// is NAB. Every failure (missing file, unknown header, a malformed row) is
-// returned as a message that names the file and, for content errors, the
-// line; nothing throws for bad input.
+// is NAB. Nothing throws for bad input. Every failure (missing file,
+// unknown header, a malformed row) is returned as a message that names the
+// file and, for content errors, the line.
 result<data_set, std::string> load_data_set(const std::filesystem::path& path,
                                             const data_set_options& options);
 

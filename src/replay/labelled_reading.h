@@ -9,8 +9,8 @@ namespace ntscada {
 // A reading replayed from a data set, with the position it came from.
 struct labelled_reading {
   reading r;
-  // 0-based data-row index in the source file; the header row is not
-  // counted. All readings from one SKAB row share the same index.
+  // 0-based data-row index in the source file, not counting the header
+  // row. All readings from one SKAB row share the same index.
   std::size_t row = 0;
 };
 

@@ -31,9 +31,9 @@ constexpr std::array kKnownColumns = {
     named_kind{"Volume Flow RateRMS", {"flow_rate", "l/min"}},
 };
 
-// What one column of the header holds.
+// Role and sensor identity of one header column.
 struct column_plan {
-  enum class role { time, sensor, anomaly, changepoint } what;
+  enum class column_role { time, sensor, anomaly, changepoint } role;
   std::string_view name;  // header text, pointing into the parsed text
   std::string sensor_id;  // sensor columns only
   skab_sensor_kind kind;  // sensor columns only
@@ -67,13 +67,13 @@ result<std::vector<column_plan>, std::string> plan_columns(
                         source, name)};
       }
     }
-    column_plan column{column_plan::role::sensor, name, {}, {}};
+    column_plan column{column_plan::column_role::sensor, name, {}, {}};
     if (i == 0) {
-      column.what = column_plan::role::time;
+      column.role = column_plan::column_role::time;
     } else if (name == kAnomalyColumn) {
-      column.what = column_plan::role::anomaly;
+      column.role = column_plan::column_role::anomaly;
     } else if (name == kChangepointColumn) {
-      column.what = column_plan::role::changepoint;
+      column.role = column_plan::column_role::changepoint;
     } else if (name == kTimeColumn) {
       return failure{
           fmt::format("{}:1: invalid SKAB header: '{}' must be "
@@ -160,7 +160,7 @@ result<std::vector<labelled_reading>, std::string> parse_skab(
     std::size_t first_reading = out.size();
     for (std::size_t i = 1; i < columns.size(); ++i) {
       const column_plan& column = columns[i];
-      if (column.what == column_plan::role::sensor) {
+      if (column.role == column_plan::column_role::sensor) {
         auto value = parse_finite_number(fields[i]);
         if (!value) {
           return failure{fmt::format("{}:{}: column '{}': {}", source,
@@ -181,7 +181,7 @@ result<std::vector<labelled_reading>, std::string> parse_skab(
         return failure{fmt::format("{}:{}: column '{}': {}", source,
                                    line_number, column.name, label.error())};
       }
-      if (column.what == column_plan::role::anomaly) {
+      if (column.role == column_plan::column_role::anomaly) {
         labels.anomaly = label.value();
       } else {
         labels.changepoint = label.value();

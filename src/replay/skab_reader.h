@@ -16,11 +16,14 @@ struct skab_sensor_kind {
   std::string_view unit;
 };
 
-// Maps a SKAB column header to its sensor type: Accelerometer1RMS and
-// Accelerometer2RMS to vibration (g), Current to current (A), Pressure to
-// pressure (bar), Temperature and Thermocouple to temperature (C), Voltage
-// to voltage (V), "Volume Flow RateRMS" to flow_rate (l/min), and any other
-// header to type "other" with an empty unit. Matching is exact.
+// Maps a SKAB column header to its sensor type and unit, matching exactly:
+//   Accelerometer1RMS, Accelerometer2RMS  vibration (g)
+//   Current                               current (A)
+//   Pressure                              pressure (bar)
+//   Temperature, Thermocouple             temperature (C)
+//   Voltage                               voltage (V)
+//   Volume Flow RateRMS                   flow_rate (l/min)
+// Any other header maps to type "other" with an empty unit.
 skab_sensor_kind skab_sensor_kind_of(std::string_view column);
 
 // True when `header_line` is a SKAB header: ';'-separated fields, the first

@@ -19,10 +19,12 @@ inline constexpr std::array<std::string_view, 6> plant_sensor_types = {
     "temperature", "pressure", "flow_rate", "vibration", "voltage", "current"};
 
 // Faults that the simulator injects, with the sensors they push out of the
-// normal band: overheating (temperature up), pressure_loss (pressure and
-// flow_rate down), bearing_wear (vibration up, growing over the first 40 %
-// of the episode), over_voltage (voltage up) and motor_overload (current
-// and temperature up).
+// normal band:
+//   overheating     temperature up
+//   pressure_loss   pressure and flow_rate down
+//   bearing_wear    vibration up, growing over the first 40 % of the episode
+//   over_voltage    voltage up
+//   motor_overload  current and temperature up
 enum class fault_kind {
   overheating,
   pressure_loss,
@@ -39,30 +41,33 @@ struct plant_options {
   std::uint64_t seed = 1;
   // Timestamp of the first tick.
   epoch_ns start_time = 0;
-  // Simulated time between ticks, in nanoseconds; must be positive.
+  // Simulated time between ticks in nanoseconds. Must be positive.
   epoch_ns step = 1'000'000'000;
 };
 
 // A synthetic plant of identical assets, each with one sensor per entry of
-// plant_sensor_types. A value is the sum of the type's operating point, a
-// fixed per-asset offset, a daily cycle (by UTC time of day), a slow
-// mean-reverting drift, Gaussian noise and, during a fault episode, a fault
-// deviation of 2 to 2.6 times the type's normal margin (see
-// plant_envelope_toml). Episodes start 4 to 28 h after the previous one on
-// the same asset ends and last 30 min to 4 h. Readings of the affected
-// sensors carry labels.anomaly = true for the whole episode, ramps
-// included; all other readings carry false.
+// plant_sensor_types. A value is the sum of these parts:
+//   - the type's operating point and a fixed per-asset offset,
+//   - a daily cycle by UTC time of day,
+//   - a slow mean-reverting drift and Gaussian noise,
+//   - during a fault episode, a fault deviation of 2 to 2.6 times the
+//     type's normal margin (see plant_envelope_toml).
+// Episodes start 4 to 28 h after the previous one on the same asset ends
+// and last 30 min to 4 h. Readings of the affected sensors carry
+// labels.anomaly = true for the whole episode, ramps included. All other
+// readings carry false.
 //
 // The output depends only on the options. Random numbers come from
 // std::mt19937_64 with hand-written uniform and Box-Muller transforms,
 // because the standard library's distributions differ between
 // implementations. NOTE: noise, drift and the daily cycle go through
-// std::log, std::sqrt, std::sin and std::cos, whose last bit may differ
-// between C libraries; episode timing uses integer arithmetic only.
+// std::log, std::exp, std::sin and std::cos, which C libraries need not
+// round correctly, so the last bits of values may differ between
+// platforms. Episode times and fault kinds use integer arithmetic only.
 class plant_simulator {
  public:
-  // Returns an error when asset_count is 0, step is not positive or
-  // plant_id is empty.
+  // Creates a simulator, or returns an error when asset_count is 0, step is
+  // not positive or plant_id is empty.
   static result<plant_simulator, std::string> create(plant_options options);
 
   // Simulates the next tick and returns one reading per sensor, asset by
@@ -95,7 +100,7 @@ class plant_simulator {
 
   struct asset_state {
     std::array<sensor_state, plant_sensor_types.size()> sensors;
-    episode next_episode;
+    episode next_episode;  // in progress when in_episode, else the next one
     bool in_episode = false;
   };
 
@@ -118,10 +123,10 @@ class plant_simulator {
 };
 
 // Returns the envelope rules (TOML for envelope_table::parse) that fit the
-// simulator's operating points. For each sensor type, with margin m = per-
-// asset spread + daily amplitude + 4 drift standard deviations + 4.5 noise
-// standard deviations (rounded up to two significant digits), the limits
-// are nominal + (-2, -1, -0.5, 0.5, 1, 2) * m, and a reading is anomalous
+// simulator's operating points. Each sensor type has a normal margin
+//   m = asset spread + daily amplitude + 4 drift SD + 4.5 noise SD,
+// rounded up to two significant digits. Its limits are
+// nominal + (-2, -1, -0.5, 0.5, 1, 2) * m, and a reading is anomalous
 // outside [Lo, Hi]. Normal operation leaves [Lo, Hi] only when drift plus
 // noise exceeds 4 drift plus 4.5 noise standard deviations. A fault
 // deviation of 2 m or more leaves it unless the normal variation of that

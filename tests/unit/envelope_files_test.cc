@@ -68,8 +68,8 @@ class skab_envelope_data_test : public ::testing::Test {
   }
 };
 
-// The limits were derived from the training rows, so nearly all of them
-// must lie inside [Lo, Hi]; by construction at most about 1 % per type.
+// The limits were derived from the training rows by widening p0.5 and
+// p99.5, so at most 1 % of each type's training readings lie outside.
 TEST_F(skab_envelope_data_test, training_rows_stay_in_band) {
   rule_scorer scorer(load_skab_rules());
   std::map<std::string, std::size_t> flagged;
@@ -94,9 +94,10 @@ TEST_F(skab_envelope_data_test, training_rows_stay_in_band) {
   }
 }
 
-// Row-level detection on the test parts (rows 400 and later): a row is
-// flagged when any of its readings is. Printed for reference; the check is
-// only that the rules flag more anomalous rows than normal ones.
+// Row-level detection on the test parts (rows 400 and later), where a row
+// is flagged when any of its readings is. The figures are printed for
+// reference, and the check is only that the rules flag anomalous rows more
+// often than normal ones.
 TEST_F(skab_envelope_data_test, test_parts_flag_anomalies_more_often) {
   rule_scorer scorer(load_skab_rules());
   std::size_t true_positive = 0, false_positive = 0;

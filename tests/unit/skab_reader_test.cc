@@ -126,7 +126,7 @@ const std::vector<labelled_file> kLabelledFiles = {
     {"other/13.csv", 923, 495, 759, {495, 520, 746, 760}},
 };
 
-TEST_F(skab_data_test, labelled_files_match_readme) {
+TEST_F(skab_data_test, labelled_files_rows_and_labels) {
   for (const labelled_file& file : kLabelledFiles) {
     SCOPED_TRACE(file.name);
     auto readings = read_skab(kSkabDir / file.name, "skab/test");

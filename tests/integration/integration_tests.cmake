@@ -1,0 +1,14 @@
+add_library(kafka_test_support STATIC integration/kafka_test_support.cc
+            integration/child_process.cc)
+target_include_directories(kafka_test_support PUBLIC integration)
+target_link_libraries(kafka_test_support PUBLIC ntscada::stream GTest::gtest)
+
+add_executable(integration_tests integration/stream_processor_test.cc
+               integration/stream_command_test.cc)
+target_link_libraries(integration_tests PRIVATE kafka_test_support
+                      ntscada::rules GTest::gtest_main)
+target_compile_definitions(integration_tests PRIVATE
+                           NTSCADA_BINARY="$<TARGET_FILE:ntscada>")
+add_dependencies(integration_tests ntscada)
+gtest_discover_tests(integration_tests PROPERTIES LABELS integration
+                     DISCOVERY_TIMEOUT 30)
