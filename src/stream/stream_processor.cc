@@ -471,6 +471,7 @@ void stream_processor::on_rebalance(
       assigned_generation_[{partitions->elems[i].topic,
                             partitions->elems[i].partition}] = generation_;
     }
+    stats_.assigned_partitions += partitions->cnt;
     logger()->info("assigned partitions=[{}]", names);
     if (cooperative) {
       rd_kafka_error_t* error =
@@ -491,6 +492,7 @@ void stream_processor::on_rebalance(
   if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     logger()->warn("commit on revocation failed: {}", rd_kafka_err2str(err));
   }
+  stats_.assigned_partitions -= partitions->cnt;
   for (int i = 0; i < partitions->cnt; ++i) {
     topic_partition tp{partitions->elems[i].topic,
                        partitions->elems[i].partition};

@@ -18,6 +18,8 @@ namespace ntscada {
 struct stream_stats {
   using counter = std::atomic<std::uint64_t>;
 
+  // Input partitions currently assigned to this processor.
+  std::atomic<std::int64_t> assigned_partitions{0};
   counter messages_consumed{0};
   counter readings_valid{0};
   counter coerced_numeric_strings{0};
