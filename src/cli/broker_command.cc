@@ -40,9 +40,10 @@ int run_broker(const broker_arguments& args) {
     std::ofstream(args.address_file) << bootstrap << '\n';
   }
   std::cout << bootstrap << std::endl;
-  logger->warn("embedded broker started bootstrap={} partitions={}; it keeps "
-               "data in memory only and is not for production",
-               bootstrap, args.partitions);
+  logger->warn(
+      "embedded broker started bootstrap={} partitions={}; it keeps "
+      "data in memory only and is not for production",
+      bootstrap, args.partitions);
 
   install_stop_signals();
   while (!stop_requested.load()) {

@@ -17,8 +17,9 @@ void add_demo_command(CLI::App& app) {
                       "Data set files or folders to replay");
   command->add_option("--envelopes", options->envelopes,
                       "Envelope rules file (default: fits the data)");
-  command->add_option("--partitions", options->partitions,
-                      "Partitions per topic of the embedded broker")
+  command
+      ->add_option("--partitions", options->partitions,
+                   "Partitions per topic of the embedded broker")
       ->check(CLI::Range(1, 64));
   command->add_option("--seed", options->simulator_seed,
                       "Simulator seed, when no data set is used");

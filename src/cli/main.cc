@@ -1,7 +1,6 @@
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "common/logging.h"

@@ -11,8 +11,8 @@ result<kafka_properties, std::string> parse_properties(
     auto equals = item.find('=');
     if (equals == std::string::npos || equals == 0) {
       std::string shown = is_secret_property(item) ? "(redacted)" : item;
-      return failure{fmt::format("{} {} is invalid; expected name=value",
-                                 option, shown)};
+      return failure{
+          fmt::format("{} {} is invalid; expected name=value", option, shown)};
     }
     properties.emplace_back(item.substr(0, equals), item.substr(equals + 1));
   }

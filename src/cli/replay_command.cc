@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -50,8 +50,7 @@ int run_replay(const replay_arguments& args) {
     return kExitUsage;
   }
   install_stop_signals();
-  logger->info("replaying {} readings to {} at {}", readings.size(),
-               args.topic,
+  logger->info("replaying {} readings to {} at {}", readings.size(), args.topic,
                args.rate > 0 ? fmt::format("{} readings/s", args.rate)
                              : std::string("full speed"));
   auto started = std::chrono::steady_clock::now();
@@ -60,10 +59,11 @@ int run_replay(const replay_arguments& args) {
   for (const auto& item : readings) {
     if (stop_requested.load()) break;
     if (args.rate > 0) {
-      auto due = started + std::chrono::duration_cast<
-                               std::chrono::steady_clock::duration>(
-                               std::chrono::duration<double>(
-                                   static_cast<double>(sent) / args.rate));
+      auto due =
+          started +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(static_cast<double>(sent) /
+                                            args.rate));
       std::this_thread::sleep_until(due);
     }
     json.clear();
@@ -96,8 +96,9 @@ void add_replay_command(CLI::App& app) {
   command->add_option("--brokers", args->brokers, "Kafka bootstrap servers")
       ->required();
   command->add_option("--topic", args->topic, "Topic to publish to");
-  command->add_option("--rate", args->rate,
-                      "Readings per second; 0 publishes as fast as possible")
+  command
+      ->add_option("--rate", args->rate,
+                   "Readings per second; 0 publishes as fast as possible")
       ->check(CLI::NonNegativeNumber);
   command->add_flag("--rewrite-timestamps", args->rewrite,
                     "Shift timestamps so the newest reading is stamped now");

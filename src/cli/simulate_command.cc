@@ -49,8 +49,8 @@ int run_simulate(const simulate_arguments& args) {
   // wall clock and advances one tick interval per tick.
   double step = live ? 1.0 / args.tick_rate : args.step_seconds;
   plant.step = static_cast<epoch_ns>(step * 1e9);
-  plant.start_time = live ? wall_clock_now()
-                          : wall_clock_now() - args.ticks * plant.step;
+  plant.start_time =
+      live ? wall_clock_now() : wall_clock_now() - args.ticks * plant.step;
   auto simulator = plant_simulator::create(plant);
   if (!simulator) {
     logger->error("{}", simulator.error());
@@ -69,9 +69,10 @@ int run_simulate(const simulate_arguments& args) {
   std::int64_t tick = 0;
   for (; !stop_requested.load() && (live || tick < args.ticks); ++tick) {
     std::this_thread::sleep_until(
-        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                      std::chrono::duration<double>(
-                          static_cast<double>(tick) / args.tick_rate)));
+        started +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(static_cast<double>(tick) /
+                                          args.tick_rate)));
     for (const reading& r : simulator.value().next_tick()) {
       json.clear();
       append_reading_json(json, r);
@@ -98,15 +99,18 @@ void add_simulate_command(CLI::App& app) {
   command->add_option("--seed", args->seed, "Random seed");
   command->add_option("--assets", args->assets, "Number of assets")
       ->check(CLI::Range(1, 10000));
-  command->add_option("--tick-rate", args->tick_rate,
-                      "Ticks per second (one reading per sensor per tick)")
+  command
+      ->add_option("--tick-rate", args->tick_rate,
+                   "Ticks per second (one reading per sensor per tick)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--ticks", args->ticks,
-                      "Ticks to publish, ending now; 0 runs live until "
-                      "stopped, stamped with the wall clock")
+  command
+      ->add_option("--ticks", args->ticks,
+                   "Ticks to publish, ending now; 0 runs live until "
+                   "stopped, stamped with the wall clock")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--step-seconds", args->step_seconds,
-                      "Simulated seconds between ticks of a finite run")
+  command
+      ->add_option("--step-seconds", args->step_seconds,
+                   "Simulated seconds between ticks of a finite run")
       ->check(CLI::PositiveNumber);
   command->add_flag("--print-envelopes", args->print_envelopes,
                     "Print the envelope rules that fit the simulator and "

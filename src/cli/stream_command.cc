@@ -24,10 +24,10 @@ struct stream_arguments {
 
 int run_stream(stream_arguments& args) {
   auto logger = module_logger("stream");
-  auto consumer = parse_properties(args.consumer_properties,
-                                   "--consumer-property");
-  auto producer = parse_properties(args.producer_properties,
-                                   "--producer-property");
+  auto consumer =
+      parse_properties(args.consumer_properties, "--consumer-property");
+  auto producer =
+      parse_properties(args.producer_properties, "--producer-property");
   if (!consumer || !producer) {
     logger->error("{}", consumer ? producer.error() : consumer.error());
     return kExitUsage;
@@ -62,26 +62,30 @@ void add_stream_command(CLI::App& app) {
       "Consume readings from Kafka, score them with envelope rules and "
       "publish results, anomalies and dead letters. Stops cleanly on SIGINT "
       "or SIGTERM.");
-  command->add_option("--brokers", args->options.brokers,
-                      "Kafka bootstrap servers, host:port[,host:port]")
+  command
+      ->add_option("--brokers", args->options.brokers,
+                   "Kafka bootstrap servers, host:port[,host:port]")
       ->required();
   command->add_option("--group", args->options.group_id, "Consumer group id");
   add_topic_options(*command, args->options.topics);
   command->add_option("--envelopes", args->envelopes,
                       "TOML file of envelope rules (default: built-in "
                       "10, 20, 30, 70, 80, 90 for every type)");
-  command->add_option("--max-batch", args->options.max_batch,
-                      "Most messages scored in one batch")
+  command
+      ->add_option("--max-batch", args->options.max_batch,
+                   "Most messages scored in one batch")
       ->check(CLI::Range(1, 100000));
-  command->add_option("--max-message-bytes",
-                      args->options.parser.max_message_bytes,
-                      "Larger messages are dead-lettered as message_too_large")
+  command
+      ->add_option("--max-message-bytes",
+                   args->options.parser.max_message_bytes,
+                   "Larger messages are dead-lettered as message_too_large")
       ->check(CLI::Range(64, 16 * 1024 * 1024));
   command->add_flag("--allow-missing-unit", args->allow_missing_unit,
                     "Accept readings without a unit (scored as given)");
-  command->add_option("--future-skew-seconds", args->future_skew_seconds,
-                      "Dead-letter readings stamped further ahead of the "
-                      "processing clock than this, in seconds")
+  command
+      ->add_option("--future-skew-seconds", args->future_skew_seconds,
+                   "Dead-letter readings stamped further ahead of the "
+                   "processing clock than this, in seconds")
       ->check(CLI::Range(0, 7 * 24 * 3600));
   command->add_option("--consumer-property", args->consumer_properties,
                       "librdkafka consumer property name=value (repeatable)");

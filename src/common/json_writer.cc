@@ -1,9 +1,9 @@
 #include "common/json_writer.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <iterator>
-
-#include <fmt/format.h>
 
 namespace ntscada {
 

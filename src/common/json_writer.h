@@ -22,7 +22,8 @@ class json_object_writer {
   json_object_writer& member(std::string_view key, std::int64_t value);
   json_object_writer& member(std::string_view key, bool value);
   // Writes `raw_json` unchanged; it must be one valid JSON value.
-  json_object_writer& raw_member(std::string_view key, std::string_view raw_json);
+  json_object_writer& raw_member(std::string_view key,
+                                 std::string_view raw_json);
 
   // Closes the object. Must be called exactly once.
   void finish();

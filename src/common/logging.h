@@ -1,12 +1,12 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string_view>
-
-#include <spdlog/spdlog.h>
 
 namespace ntscada {
 

@@ -1,11 +1,11 @@
 #include "demo/demo_runner.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/logging.h"
 #include "demo/output_collector.h"
@@ -115,8 +115,8 @@ result<demo_inputs, std::string> resolve_inputs(const demo_options& options) {
   for (const auto& path : data) {
     names += (names.empty() ? "" : ", ") + path.string();
   }
-  inputs.description = fmt::format("{} ({} readings)", names,
-                                   inputs.readings.size());
+  inputs.description =
+      fmt::format("{} ({} readings)", names, inputs.readings.size());
   return inputs;
 }
 
@@ -218,8 +218,7 @@ int run_demo(const demo_options& options) {
     return EXIT_FAILURE;
   }
   std::atomic<bool> stop_processor{false};
-  std::thread processing(
-      [&] { processor.value()->run(stop_processor); });
+  std::thread processing([&] { processor.value()->run(stop_processor); });
 
   auto collector = output_collector::create(brokers, topics);
   auto publisher = reading_publisher::create(brokers, topics.sensors);
@@ -232,7 +231,8 @@ int run_demo(const demo_options& options) {
 
   // Time the stream from the moment the processor owns its partitions, so
   // the consumer group's join delay is not counted as processing time.
-  auto join_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto join_deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (processor.value()->stats().assigned_partitions.load() == 0 &&
          std::chrono::steady_clock::now() < join_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -254,9 +254,9 @@ int run_demo(const demo_options& options) {
   });
   collector.value()->collect(expected, publishing_done,
                              std::chrono::seconds(60));
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
   publishing.join();
   stop_processor = true;
   processing.join();

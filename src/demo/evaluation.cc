@@ -36,9 +36,9 @@ double confusion_counts::recall() const {
 }
 
 double confusion_counts::f1() const {
-  double denominator = static_cast<double>(true_positives) +
-                       static_cast<double>(false_positives + false_negatives) /
-                           2.0;
+  double denominator =
+      static_cast<double>(true_positives) +
+      static_cast<double>(false_positives + false_negatives) / 2.0;
   return denominator == 0 ? 0.0
                           : static_cast<double>(true_positives) / denominator;
 }

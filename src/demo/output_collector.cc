@@ -134,7 +134,8 @@ void output_collector::handle_deadletter(const rd_kafka_message_t* message) {
     auto header = [&](const char* name) {
       const void* value = nullptr;
       size_t size = 0;
-      if (rd_kafka_header_get_last(headers, name, &value, &size)) return std::string();
+      if (rd_kafka_header_get_last(headers, name, &value, &size))
+        return std::string();
       return std::string(static_cast<const char*>(value), size);
     };
     partition = header("ntscada.source.partition");

@@ -25,10 +25,10 @@ void on_error(rd_kafka_t* handle, int error, const char* reason, void*) {
   if (error_limiter().allow(suppressed)) {
     // Connection errors are retried by librdkafka with backoff
     // (reconnect.backoff.ms up to reconnect.backoff.max.ms).
-    logger->warn("client={} error={} reason={} (retrying; {} similar errors "
-                 "suppressed)",
-                 rd_kafka_name(handle), rd_kafka_err2name(code), reason,
-                 suppressed);
+    logger->warn(
+        "client={} error={} reason={} (retrying; {} similar errors "
+        "suppressed)",
+        rd_kafka_name(handle), rd_kafka_err2name(code), reason, suppressed);
   }
 }
 

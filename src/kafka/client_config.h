@@ -1,11 +1,11 @@
 #pragma once
 
+#include <librdkafka/rdkafka.h>
+
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <librdkafka/rdkafka.h>
 
 #include "common/result.h"
 

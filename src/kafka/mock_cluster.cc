@@ -9,8 +9,8 @@ result<std::unique_ptr<mock_cluster>, std::string> mock_cluster::start(
   auto conf = make_kafka_conf({{"client.id", "ntscada-embedded-broker"}});
   if (!conf) return failure{conf.error()};
   char error[512];
-  kafka_handle_ptr handle(rd_kafka_new(RD_KAFKA_PRODUCER, conf.value().get(),
-                                       error, sizeof error));
+  kafka_handle_ptr handle(
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf.value().get(), error, sizeof error));
   if (!handle) {
     return failure{fmt::format("cannot create broker client: {}", error)};
   }

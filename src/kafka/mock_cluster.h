@@ -1,10 +1,10 @@
 #pragma once
 
+#include <librdkafka/rdkafka.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <librdkafka/rdkafka.h>
 // rdkafka_mock.h must follow rdkafka.h.
 #include <librdkafka/rdkafka_mock.h>
 

@@ -32,8 +32,7 @@ reading_publisher::create(const std::string& brokers, std::string topic,
       new reading_publisher(std::move(handle), std::move(topic)));
 }
 
-reading_publisher::reading_publisher(kafka_handle_ptr handle,
-                                     std::string topic)
+reading_publisher::reading_publisher(kafka_handle_ptr handle, std::string topic)
     : handle_(std::move(handle)), topic_(std::move(topic)) {}
 
 reading_publisher::~reading_publisher() { flush(10'000); }

@@ -1,9 +1,9 @@
 #include "reading/reading_parser.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "reading/json_number.h"
 #include "reading/timestamp.h"
@@ -34,10 +34,11 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2
-                                       : (byte >> 4) == 0xE   ? 3
-                                       : (byte >> 3) == 0x1E  ? 4
-                                                              : 0;
+    std::size_t length = byte < 0x80           ? 1
+                         : (byte >> 5) == 0x6  ? 2
+                         : (byte >> 4) == 0xE  ? 3
+                         : (byte >> 3) == 0x1E ? 4
+                                               : 0;
     if (length == 0 || i + length > text.size()) return i;
     for (std::size_t k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
@@ -214,8 +215,8 @@ result<numeric_value, rejection> read_value(
   if (is_absent(member)) {
     return reject(reject_reason::value_missing, "'value' is missing or null");
   }
-  if (member->is_number()) return numeric_value{element_to_double(*member),
-                                                false};
+  if (member->is_number())
+    return numeric_value{element_to_double(*member), false};
   if (!member->is_string()) {
     return reject(reject_reason::value_not_numeric,
                   fmt::format("'value' is {}, expected a number",
@@ -230,9 +231,9 @@ result<numeric_value, rejection> read_value(
                               text));
   }
   if (parsed.status != number_parse_status::ok) {
-    return reject(reject_reason::value_not_numeric,
-                  fmt::format("'value' string \"{:.40}\" is not a JSON number",
-                              text));
+    return reject(
+        reject_reason::value_not_numeric,
+        fmt::format("'value' string \"{:.40}\" is not a JSON number", text));
   }
   return numeric_value{parsed.value, true};
 }
@@ -285,10 +286,9 @@ result<std::optional<std::string>, rejection> read_quality(
     return std::optional<std::string>{
         fmt::format("{}", element_to_double(*member))};
   }
-  auto name = read_name(member, "quality", kMaxQualityBytes,
-                        reject_reason::field_invalid,
-                        reject_reason::field_invalid,
-                        reject_reason::field_invalid);
+  auto name = read_name(
+      member, "quality", kMaxQualityBytes, reject_reason::field_invalid,
+      reject_reason::field_invalid, reject_reason::field_invalid);
   if (!name) return failure{name.error()};
   return std::optional<std::string>{std::move(name.value())};
 }
@@ -320,22 +320,22 @@ result<reading, rejection> reading_parser::parse(std::string_view message,
   }
   auto first = static_cast<unsigned char>(message[start]);
   if (first < 0x20 || first >= 0x80) {
-    return reject(reject_reason::invalid_json,
-                  fmt::format("unexpected byte 0x{:02X} at byte {}", first,
-                              start));
+    return reject(
+        reject_reason::invalid_json,
+        fmt::format("unexpected byte 0x{:02X} at byte {}", first, start));
   }
   if (!simdjson::validate_utf8(message.data(), message.size())) {
     auto at = find_invalid_utf8(message);
-    return reject(reject_reason::invalid_utf8,
-                  fmt::format("invalid UTF-8 sequence at byte {}",
-                              at.value_or(0)));
+    return reject(
+        reject_reason::invalid_utf8,
+        fmt::format("invalid UTF-8 sequence at byte {}", at.value_or(0)));
   }
 
   scan_result scan = find_container_end(message, start);
   if (scan.status == scan_status::incomplete) {
-    return reject(reject_reason::invalid_json,
-                  fmt::format("unexpected end of input at byte {}",
-                              message.size()));
+    return reject(
+        reject_reason::invalid_json,
+        fmt::format("unexpected end of input at byte {}", message.size()));
   }
   if (scan.status == scan_status::complete) {
     for (std::size_t i = scan.end; i < message.size(); ++i) {
@@ -368,9 +368,9 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
     std::optional<element>* slot = members.find(field.key);
     if (slot == nullptr) continue;  // unknown members are ignored
     if (slot->has_value()) {
-      return reject(reject_reason::duplicate_field,
-                    fmt::format("member '{}' appears more than once",
-                                field.key));
+      return reject(
+          reject_reason::duplicate_field,
+          fmt::format("member '{}' appears more than once", field.key));
     }
     *slot = field.value;
   }
@@ -383,10 +383,10 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
   if (!sensor_id) return failure{sensor_id.error()};
   out.sensor_id = std::move(sensor_id.value());
 
-  auto sensor_type = read_name(members.sensor_type, "sensor_type",
-                               kMaxTypeBytes, reject_reason::sensor_type_missing,
-                               reject_reason::sensor_type_not_string,
-                               reject_reason::sensor_type_invalid);
+  auto sensor_type = read_name(
+      members.sensor_type, "sensor_type", kMaxTypeBytes,
+      reject_reason::sensor_type_missing, reject_reason::sensor_type_not_string,
+      reject_reason::sensor_type_invalid);
   if (!sensor_type) return failure{sensor_type.error()};
   out.sensor_type = std::move(sensor_type.value());
 
@@ -395,10 +395,9 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
   out.value_was_string = value->was_string;
 
   if (!is_absent(members.unit) || options_.require_unit) {
-    auto unit = read_name(members.unit, "unit", kMaxUnitBytes,
-                          reject_reason::unit_missing,
-                          reject_reason::unit_not_string,
-                          reject_reason::unit_unknown);
+    auto unit = read_name(
+        members.unit, "unit", kMaxUnitBytes, reject_reason::unit_missing,
+        reject_reason::unit_not_string, reject_reason::unit_unknown);
     if (!unit) return failure{unit.error()};
     auto canonical =
         to_canonical_unit(out.sensor_type, unit.value(), value->value);
@@ -417,10 +416,10 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
   if (!timestamp) return failure{timestamp.error()};
   out.timestamp = timestamp.value();
   if (out.timestamp < options_.min_timestamp) {
-    return reject(reject_reason::timestamp_implausible,
-                  fmt::format("timestamp {} is before {}",
-                              format_rfc3339(out.timestamp),
-                              format_rfc3339(options_.min_timestamp)));
+    return reject(
+        reject_reason::timestamp_implausible,
+        fmt::format("timestamp {} is before {}", format_rfc3339(out.timestamp),
+                    format_rfc3339(options_.min_timestamp)));
   }
   if (out.timestamp > now + options_.max_future_skew.count()) {
     return reject(reject_reason::timestamp_in_future,
@@ -432,10 +431,9 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
   }
 
   if (!is_absent(members.asset_id)) {
-    auto asset_id = read_name(members.asset_id, "asset_id", kMaxIdBytes,
-                              reject_reason::field_invalid,
-                              reject_reason::field_invalid,
-                              reject_reason::field_invalid);
+    auto asset_id = read_name(
+        members.asset_id, "asset_id", kMaxIdBytes, reject_reason::field_invalid,
+        reject_reason::field_invalid, reject_reason::field_invalid);
     if (!asset_id) return failure{asset_id.error()};
     out.asset_id = std::move(asset_id.value());
   }
@@ -446,8 +444,7 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
   auto anomaly = read_label(members.anomaly_label, "anomaly_label");
   if (!anomaly) return failure{anomaly.error()};
   out.labels.anomaly = anomaly.value();
-  auto changepoint = read_label(members.changepoint_label,
-                                "changepoint_label");
+  auto changepoint = read_label(members.changepoint_label, "changepoint_label");
   if (!changepoint) return failure{changepoint.error()};
   out.labels.changepoint = changepoint.value();
   return out;
@@ -460,8 +457,8 @@ rejection reading_parser::classify_parse_error(std::string_view json,
   if (error != simdjson::NUMBER_ERROR) {
     return invalid;
   }
-  // The DOM parser reports 1e309 and 71582784. alike (NUMBER_ERROR). A grammatical number
-  // that overflows double in `value` gets its own reason.
+  // The DOM parser reports 1e309 and 71582784. alike (NUMBER_ERROR). A
+  // grammatical number that overflows double in `value` gets its own reason.
   simdjson::padded_string padded(json);
   simdjson::ondemand::document document;
   if (ondemand_parser_.iterate(padded).get(document)) return invalid;
@@ -472,9 +469,9 @@ rejection reading_parser::classify_parse_error(std::string_view json,
     token.remove_suffix(1);
   }
   if (parse_json_number(token).status == number_parse_status::out_of_range) {
-    return rejection{reject_reason::value_out_of_range,
-                     fmt::format("'value' {} is outside the range of a double",
-                                 token)};
+    return rejection{
+        reject_reason::value_out_of_range,
+        fmt::format("'value' {} is outside the range of a double", token)};
   }
   return invalid;
 }

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <simdjson.h>
+
 #include <chrono>
 #include <cstddef>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "common/result.h"
 #include "reading/reading.h"

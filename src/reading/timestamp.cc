@@ -1,11 +1,11 @@
 #include "reading/timestamp.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace ntscada {
 namespace {
@@ -13,7 +13,8 @@ namespace {
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 
 failure<rejection> invalid(std::string detail) {
-  return failure{rejection{reject_reason::timestamp_invalid, std::move(detail)}};
+  return failure{
+      rejection{reject_reason::timestamp_invalid, std::move(detail)}};
 }
 
 // Reads exactly `count` decimal digits at `pos`, advancing it.
@@ -120,9 +121,10 @@ result<epoch_ns, rejection> parse_rfc3339(std::string_view text) {
   std::int64_t ns = 0;
   if (__builtin_mul_overflow(seconds, kNanosPerSecond, &ns) ||
       __builtin_add_overflow(ns, fraction_ns, &ns)) {
-    return invalid(fmt::format("'{}' is outside the representable range "
-                               "1677-09-21 to 2262-04-11",
-                               text));
+    return invalid(
+        fmt::format("'{}' is outside the representable range "
+                    "1677-09-21 to 2262-04-11",
+                    text));
   }
   return ns;
 }
@@ -187,8 +189,8 @@ std::string format_rfc3339(epoch_ns t) {
     fraction += kNanosPerSecond;
     seconds -= 1;
   }
-  sys_days day{days{seconds >= 0 ? seconds / 86400
-                                 : -((-seconds + 86399) / 86400)}};
+  sys_days day{
+      days{seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400)}};
   std::int64_t second_of_day = seconds - day.time_since_epoch().count() * 86400;
   year_month_day date{day};
   auto hh = second_of_day / 3600;

@@ -1,8 +1,8 @@
 #include "reading/units.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 namespace ntscada {
 namespace {
@@ -23,8 +23,7 @@ constexpr std::array kUnitAliases = {
     unit_alias{"temperature", "degC", 1.0, 0.0},
     unit_alias{"temperature", "celsius", 1.0, 0.0},
     unit_alias{"temperature", "F", kFahrenheitScale, -32.0 * kFahrenheitScale},
-    unit_alias{"temperature", "°F", kFahrenheitScale,
-               -32.0 * kFahrenheitScale},
+    unit_alias{"temperature", "°F", kFahrenheitScale, -32.0 * kFahrenheitScale},
     unit_alias{"temperature", "degF", kFahrenheitScale,
                -32.0 * kFahrenheitScale},
     unit_alias{"temperature", "fahrenheit", kFahrenheitScale,

@@ -1,8 +1,8 @@
 #include "replay/replay_inputs.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "replay/data_set.h"
 
@@ -27,8 +27,8 @@ result<std::vector<std::filesystem::path>, std::string> expand(
         return as < bs;
       });
       if (found.empty()) {
-        return failure{fmt::format("{}: no .csv files in folder",
-                                   path.string())};
+        return failure{
+            fmt::format("{}: no .csv files in folder", path.string())};
       }
       files.insert(files.end(), found.begin(), found.end());
     } else if (std::filesystem::exists(path, error)) {
@@ -54,7 +54,8 @@ result<replay_inputs, std::string> load_replay_inputs(
         "{}/{}", file.parent_path().filename().string(), file.stem().string());
     set_options.nab.unit = options.nab_unit;
     auto windows = file.parent_path() / "combined_windows.json";
-    if (std::filesystem::exists(windows)) set_options.nab.windows_path = windows;
+    if (std::filesystem::exists(windows))
+      set_options.nab.windows_path = windows;
     auto loaded = load_data_set(file, set_options);
     if (!loaded) return failure{loaded.error()};
     if (loaded.value().format != data_set_format::skab) {
@@ -68,8 +69,7 @@ result<replay_inputs, std::string> load_replay_inputs(
   return inputs;
 }
 
-void rewrite_timestamps(std::vector<labelled_reading>& readings,
-                        epoch_ns now) {
+void rewrite_timestamps(std::vector<labelled_reading>& readings, epoch_ns now) {
   if (readings.empty()) return;
   epoch_ns newest = readings.front().r.timestamp;
   for (const auto& item : readings) newest = std::max(newest, item.r.timestamp);

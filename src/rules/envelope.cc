@@ -1,10 +1,10 @@
 #include "rules/envelope.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace ntscada {
 
@@ -108,8 +108,7 @@ double rule_confidence(const envelope_rule& rule, double value) {
     fraction = (limits.low - value) / limits.low_scale;
   } else {
     double half_width = (limits.high - limits.low) / 2;
-    fraction =
-        std::min(value - limits.low, limits.high - value) / half_width;
+    fraction = std::min(value - limits.low, limits.high - value) / half_width;
   }
   return 0.5 + 0.5 * std::clamp(fraction, 0.0, 1.0);
 }

@@ -10,9 +10,9 @@ namespace ntscada {
 
 // Which limits an anomaly lies outside of.
 enum class anomaly_band {
-  lo_hi,        // below Lo or above Hi (the default)
-  lolo_hihi,    // below LoLo or above HiHi
-  optimal,      // outside [optimal-low, optimal-high]
+  lo_hi,      // below Lo or above Hi (the default)
+  lolo_hihi,  // below LoLo or above HiHi
+  optimal,    // outside [optimal-low, optimal-high]
 };
 
 std::string_view to_string(anomaly_band band);

@@ -1,10 +1,10 @@
 #include "rules/envelope_table.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
 
 namespace ntscada {
 namespace {
@@ -41,9 +41,10 @@ result<envelope_rule, std::string> read_rule(const toml::node& node,
                                              std::string_view source) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
-    return failure{fmt::format("{}: {} = {} is invalid; expected a table with "
-                               "'limits' and/or 'anomaly_band'",
-                               source, key, describe(node))};
+    return failure{
+        fmt::format("{}: {} = {} is invalid; expected a table with "
+                    "'limits' and/or 'anomaly_band'",
+                    source, key, describe(node))};
   }
   envelope_rule rule = inherited;
   for (const auto& [member_key, member] : *table) {
@@ -64,24 +65,26 @@ result<envelope_rule, std::string> read_rule(const toml::node& node,
       rule.limits = envelope{numbers[0], numbers[1], numbers[2],
                              numbers[3], numbers[4], numbers[5]};
       if (std::string problem = rule.limits.validate(); !problem.empty()) {
-        return failure{fmt::format("{}: {} = {} is invalid because {}; "
-                                   "expected {}",
-                                   source, path, describe(member), problem,
-                                   kLimitsHelp)};
+        return failure{
+            fmt::format("{}: {} = {} is invalid because {}; "
+                        "expected {}",
+                        source, path, describe(member), problem, kLimitsHelp)};
       }
     } else if (member_key == "anomaly_band") {
       auto text = member.value<std::string>();
       auto band = text ? parse_anomaly_band(*text) : std::nullopt;
       if (!band) {
-        return failure{fmt::format("{}: {} = {} is invalid; expected one of "
-                                   "\"lo_hi\", \"lolo_hihi\", \"optimal\"",
-                                   source, path, describe(member))};
+        return failure{
+            fmt::format("{}: {} = {} is invalid; expected one of "
+                        "\"lo_hi\", \"lolo_hihi\", \"optimal\"",
+                        source, path, describe(member))};
       }
       rule.band = *band;
     } else {
-      return failure{fmt::format("{}: unknown key {}; allowed keys are "
-                                 "'limits' and 'anomaly_band'",
-                                 source, path)};
+      return failure{
+          fmt::format("{}: unknown key {}; allowed keys are "
+                      "'limits' and 'anomaly_band'",
+                      source, path)};
     }
   }
   return rule;
@@ -108,10 +111,9 @@ result<envelope_table, std::string> envelope_table::parse(
   try {
     document = toml::parse(text, source);
   } catch (const toml::parse_error& error) {
-    return failure{fmt::format("{}:{}:{}: invalid TOML: {}", source,
-                               error.source().begin.line,
-                               error.source().begin.column,
-                               error.description())};
+    return failure{fmt::format(
+        "{}:{}:{}: invalid TOML: {}", source, error.source().begin.line,
+        error.source().begin.column, error.description())};
   }
 
   envelope_table table;
@@ -120,9 +122,10 @@ result<envelope_table, std::string> envelope_table::parse(
     if (key == "name") {
       auto name = node.value<std::string>();
       if (!name || name->empty()) {
-        return failure{fmt::format("{}: name = {} is invalid; expected a "
-                                   "non-empty string",
-                                   source, describe(node))};
+        return failure{
+            fmt::format("{}: name = {} is invalid; expected a "
+                        "non-empty string",
+                        source, describe(node))};
       }
       table.name_ = *name;
     } else if (key == "default") {
@@ -130,9 +133,10 @@ result<envelope_table, std::string> envelope_table::parse(
       if (!rule) return failure{rule.error()};
       table.default_rule_ = rule.value();
     } else if (key != "sensor_type" && key != "sensor_id") {
-      return failure{fmt::format("{}: unknown key '{}'; allowed keys are "
-                                 "name, default, sensor_type, sensor_id",
-                                 source, key.str())};
+      return failure{
+          fmt::format("{}: unknown key '{}'; allowed keys are "
+                      "name, default, sensor_type, sensor_id",
+                      source, key.str())};
     }
   }
 
@@ -143,8 +147,8 @@ result<envelope_table, std::string> envelope_table::parse(
     if (node == nullptr) continue;
     const toml::table* entries = node->as_table();
     if (entries == nullptr) {
-      return failure{fmt::format("{}: {} must be a table of tables", source,
-                                 section)};
+      return failure{
+          fmt::format("{}: {} must be a table of tables", source, section)};
     }
     rule_map& target =
         section == "sensor_type" ? table.by_sensor_type_ : table.by_sensor_id_;

@@ -17,9 +17,9 @@ enum class operational_state {
 };
 
 inline constexpr std::array all_operational_states = {
-    operational_state::critically_low, operational_state::low,
-    operational_state::below_optimal,  operational_state::optimal,
-    operational_state::above_optimal,  operational_state::high,
+    operational_state::critically_low,  operational_state::low,
+    operational_state::below_optimal,   operational_state::optimal,
+    operational_state::above_optimal,   operational_state::high,
     operational_state::critically_high,
 };
 

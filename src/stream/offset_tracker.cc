@@ -48,8 +48,8 @@ void offset_tracker::forget(const topic_partition& tp) {
   partitions_.erase(partition);
 }
 
-const std::map<topic_partition, std::int64_t>
-offset_tracker::commit_positions() const {
+const std::map<topic_partition, std::int64_t> offset_tracker::commit_positions()
+    const {
   std::map<topic_partition, std::int64_t> positions;
   for (const auto& [tp, state] : partitions_) {
     positions.emplace(tp, position_of(state));

@@ -1,9 +1,9 @@
 #include "stream/stream_processor.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "common/logging.h"
 #include "scoring/result_record.h"
@@ -140,9 +140,8 @@ result<bool, std::string> stream_processor::connect() {
   rd_kafka_poll_set_consumer(consumer_.get());
 
   partition_list_ptr topics(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(topics.get(),
-                                    options_.topics.sensors.c_str(),
-                                    RD_KAFKA_PARTITION_UA);
+  rd_kafka_topic_partition_list_add(
+      topics.get(), options_.topics.sensors.c_str(), RD_KAFKA_PARTITION_UA);
   if (auto err = rd_kafka_subscribe(consumer_.get(), topics.get())) {
     return failure{fmt::format("cannot subscribe to {}: {}",
                                options_.topics.sensors, rd_kafka_err2str(err))};
@@ -245,9 +244,8 @@ void stream_processor::process_batch() {
   batch_.clear();
 }
 
-void stream_processor::produce_outputs(const batch_item& item,
-                                       const reading* r, const score* s,
-                                       epoch_ns now) {
+void stream_processor::produce_outputs(const batch_item& item, const reading* r,
+                                       const score* s, epoch_ns now) {
   const rd_kafka_message_t* message = item.message;
   topic_partition tp{rd_kafka_topic_name(message->rkt), message->partition};
   std::uint64_t generation = assigned_generation_[tp];
@@ -260,11 +258,11 @@ void stream_processor::produce_outputs(const batch_item& item,
         item.rejected.reason)];
     std::uint64_t suppressed = 0;
     if (consumer_error_limiter().allow(suppressed)) {
-      logger()->warn("dead-lettered topic={} partition={} offset={} reason={} "
-                     "detail={} ({} similar suppressed)",
-                     tp.topic, tp.partition, message->offset,
-                     to_code(item.rejected.reason), item.rejected.detail,
-                     suppressed);
+      logger()->warn(
+          "dead-lettered topic={} partition={} offset={} reason={} "
+          "detail={} ({} similar suppressed)",
+          tp.topic, tp.partition, message->offset,
+          to_code(item.rejected.reason), item.rejected.detail, suppressed);
     }
     rd_kafka_headers_t* headers = rd_kafka_headers_new(5);
     std::string_view reason = to_code(item.rejected.reason);
@@ -295,8 +293,8 @@ void stream_processor::produce_outputs(const batch_item& item,
   ++stats_.readings_valid;
   if (r->value_was_string) ++stats_.coerced_numeric_strings;
   ++stats_.states[static_cast<std::size_t>(s->state)];
-  if (s->anomaly) ++stats_.anomalies_by_severity[static_cast<std::size_t>(
-      s->level)];
+  if (s->anomaly)
+    ++stats_.anomalies_by_severity[static_cast<std::size_t>(s->level)];
 
   buffer_.clear();
   append_result_json(buffer_, *r, *s, scorer_->detector(), now,
@@ -321,9 +319,8 @@ void stream_processor::produce(const std::string& topic, std::string_view key,
           producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
           RD_KAFKA_V_KEY(key.data(), key.size()),
           RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(context),
-          RD_KAFKA_V_END);
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(context), RD_KAFKA_V_END);
     } else {
       err = rd_kafka_producev(
           producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -376,8 +373,8 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
     bool current = assigned != assigned_generation_.end() &&
                    assigned->second == context->generation;
     if (current) {
-      if (auto position = tracker_.acknowledge(context->source,
-                                               context->offset)) {
+      if (auto position =
+              tracker_.acknowledge(context->source, context->offset)) {
         store_offset(context->source, *position);
       }
     }
@@ -389,10 +386,11 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
   stats_.count_delivery_error(rd_kafka_err2name(message->err));
   std::uint64_t suppressed = 0;
   if (delivery_error_limiter().allow(suppressed)) {
-    logger()->warn("delivery failed topic={} source={}/{}/{} error={}; "
-                   "producing again ({} similar suppressed)",
-                   topic, context->source.topic, context->source.partition,
-                   context->offset, rd_kafka_err2str(message->err), suppressed);
+    logger()->warn(
+        "delivery failed topic={} source={}/{}/{} error={}; "
+        "producing again ({} similar suppressed)",
+        topic, context->source.topic, context->source.partition,
+        context->offset, rd_kafka_err2str(message->err), suppressed);
   }
   if (message->err == RD_KAFKA_RESP_ERR__FATAL || fatal_) {
     fatal_ = true;
@@ -428,9 +426,10 @@ bool stream_processor::drain(std::chrono::milliseconds timeout) {
     rd_kafka_poll(producer_.get(), 50);
   }
   if (tracker_.outstanding() > 0) {
-    logger()->warn("{} outputs still unacknowledged after {} ms; their "
-                   "inputs are not committed and will be consumed again",
-                   tracker_.outstanding(), timeout.count());
+    logger()->warn(
+        "{} outputs still unacknowledged after {} ms; their "
+        "inputs are not committed and will be consumed again",
+        tracker_.outstanding(), timeout.count());
     return false;
   }
   return true;
@@ -514,11 +513,11 @@ void stream_processor::handle_consumer_error(
   ++stats_.consumer_errors;
   std::uint64_t suppressed = 0;
   if (consumer_error_limiter().allow(suppressed)) {
-    logger()->warn("consumer error topic={} partition={}: {} ({} similar "
-                   "suppressed)",
-                   message->rkt ? rd_kafka_topic_name(message->rkt) : "-",
-                   message->partition, rd_kafka_message_errstr(message),
-                   suppressed);
+    logger()->warn(
+        "consumer error topic={} partition={}: {} ({} similar "
+        "suppressed)",
+        message->rkt ? rd_kafka_topic_name(message->rkt) : "-",
+        message->partition, rd_kafka_message_errstr(message), suppressed);
   }
 }
 

@@ -73,8 +73,8 @@ class stream_processor {
 
   void poll_batch();
   void process_batch();
-  void produce_outputs(const batch_item& item, const reading* r,
-                       const score* s, epoch_ns now);
+  void produce_outputs(const batch_item& item, const reading* r, const score* s,
+                       epoch_ns now);
   void produce(const std::string& topic, std::string_view key,
                std::string_view value, rd_kafka_headers_t* headers,
                delivery_context* context);

@@ -53,11 +53,11 @@ std::vector<consumed_record> read_topic(const std::string& brokers,
                                         std::size_t expected,
                                         std::chrono::milliseconds timeout,
                                         std::chrono::milliseconds settle) {
-  kafka_handle_ptr consumer = make_client(
-      RD_KAFKA_CONSUMER, {{"bootstrap.servers", brokers},
-                          {"group.id", "ntscada-test-reader"},
-                          {"enable.auto.commit", "false"},
-                          {"fetch.wait.max.ms", "1"}});
+  kafka_handle_ptr consumer =
+      make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", brokers},
+                                      {"group.id", "ntscada-test-reader"},
+                                      {"enable.auto.commit", "false"},
+                                      {"fetch.wait.max.ms", "1"}});
   int partitions = partition_count(consumer.get(), topic);
   partition_list_ptr assignment(rd_kafka_topic_partition_list_new(partitions));
   for (int p = 0; p < partitions; ++p) {
@@ -111,11 +111,11 @@ void produce_all(
     const std::string& brokers, const std::string& topic,
     const std::vector<std::pair<std::string, std::string>>& records,
     std::int32_t partition) {
-  kafka_handle_ptr producer = make_client(
-      RD_KAFKA_PRODUCER, {{"bootstrap.servers", brokers},
-                          {"enable.idempotence", "true"},
-                          {"partitioner", "murmur2_random"},
-                          {"linger.ms", "1"}});
+  kafka_handle_ptr producer =
+      make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", brokers},
+                                      {"enable.idempotence", "true"},
+                                      {"partitioner", "murmur2_random"},
+                                      {"linger.ms", "1"}});
   for (const auto& [key, value] : records) {
     while (true) {
       rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -143,8 +143,7 @@ std::int64_t committed_offset(const std::string& brokers,
                               const std::string& topic,
                               std::int32_t partition) {
   kafka_handle_ptr consumer = make_client(
-      RD_KAFKA_CONSUMER,
-      {{"bootstrap.servers", brokers}, {"group.id", group}});
+      RD_KAFKA_CONSUMER, {{"bootstrap.servers", brokers}, {"group.id", group}});
   partition_list_ptr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
   std::int64_t offset = -1;
@@ -169,8 +168,8 @@ stream_options test_stream_options(const std::string& brokers,
 
 running_processor::running_processor(stream_options options,
                                      std::unique_ptr<scorer> scoring) {
-  auto created = stream_processor::create(std::move(options),
-                                          std::move(scoring));
+  auto created =
+      stream_processor::create(std::move(options), std::move(scoring));
   if (!created) throw std::runtime_error(created.error());
   processor_ = std::move(created.value());
   thread_ = std::thread([this] { exit_code_ = processor_->run(stop_); });
@@ -193,9 +192,10 @@ std::string reading_json(const std::string& sensor_id,
       R"({{"sensor_id":"{}","sensor_type":"{}","value":{},"unit":"{}",)"
       R"("timestamp":{}}})",
       sensor_id, sensor_type, value,
-      sensor_type == "temperature" ? "C" : sensor_type == "pressure" ? "bar"
-                                       : sensor_type == "voltage"    ? "V"
-                                                                     : "%",
+      sensor_type == "temperature" ? "C"
+      : sensor_type == "pressure"  ? "bar"
+      : sensor_type == "voltage"   ? "V"
+                                   : "%",
       timestamp_ms);
 }
 

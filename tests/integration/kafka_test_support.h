@@ -38,15 +38,15 @@ std::vector<consumed_record> read_topic(
 
 // Produces `value` with `key` to `partition` (-1 for the key's partition)
 // and waits for acknowledgement.
-void produce_all(const std::string& brokers, const std::string& topic,
-                 const std::vector<std::pair<std::string, std::string>>& records,
-                 std::int32_t partition = -1);
+void produce_all(
+    const std::string& brokers, const std::string& topic,
+    const std::vector<std::pair<std::string, std::string>>& records,
+    std::int32_t partition = -1);
 
 // The committed offset of `group` on one partition, or -1 when none.
 std::int64_t committed_offset(const std::string& brokers,
                               const std::string& group,
-                              const std::string& topic,
-                              std::int32_t partition);
+                              const std::string& topic, std::int32_t partition);
 
 // Options for a processor against the embedded broker: one-millisecond
 // fetch waits, because the mock broker holds an empty fetch for the whole

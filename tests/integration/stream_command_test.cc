@@ -35,11 +35,10 @@ class StreamCommandTest : public ::testing::Test {
 
   std::unique_ptr<child_process> start_stream(const std::string& log_name) {
     return std::make_unique<child_process>(
-        std::vector<std::string>{NTSCADA_BINARY, "stream", "--brokers",
-                                 brokers_, "--group", "command-test",
-                                 "--consumer-property", "fetch.wait.max.ms=1",
-                                 "--consumer-property",
-                                 "auto.commit.interval.ms=200"},
+        std::vector<std::string>{
+            NTSCADA_BINARY, "stream", "--brokers", brokers_, "--group",
+            "command-test", "--consumer-property", "fetch.wait.max.ms=1",
+            "--consumer-property", "auto.commit.interval.ms=200"},
         (log_dir_ / log_name).string());
   }
 
@@ -67,10 +66,10 @@ TEST_F(StreamCommandTest, KcatReadsEveryResult) {
   stream->send_signal(SIGTERM);
   EXPECT_EQ(stream->wait(std::chrono::seconds(30)), 0);
 
-  std::string output = testing::run_command(fmt::format(
-      "kcat -C -b {} -t {} -o beginning -e -q -f '%k\\t%s\\n' "
-      "-X fetch.wait.max.ms=1 2>/dev/null",
-      brokers_, topics_.processed));
+  std::string output = testing::run_command(
+      fmt::format("kcat -C -b {} -t {} -o beginning -e -q -f '%k\\t%s\\n' "
+                  "-X fetch.wait.max.ms=1 2>/dev/null",
+                  brokers_, topics_.processed));
   std::istringstream lines(output);
   std::string line;
   simdjson::dom::parser parser;
@@ -130,9 +129,9 @@ TEST_F(StreamCommandTest, SigtermRestartLosesNothing) {
           .size();
 
   auto second = start_stream("second.log");
-  auto processed = testing::read_topic(brokers_, topics_.processed,
-                                       kInputs, std::chrono::seconds(60),
-                                       std::chrono::seconds(1));
+  auto processed =
+      testing::read_topic(brokers_, topics_.processed, kInputs,
+                          std::chrono::seconds(60), std::chrono::seconds(1));
   second->send_signal(SIGTERM);
   EXPECT_EQ(second->wait(std::chrono::seconds(30)), 0);
 

@@ -1,7 +1,7 @@
 #include "stream/stream_processor.h"
 
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <set>
@@ -47,8 +47,8 @@ TEST_F(StreamProcessorTest, CountsAndContentExact) {
   for (int i = 0; i < 30; ++i) {
     std::string sensor = fmt::format("line1/s{}", i % 3);
     double value = i % 5 == 0 ? 85.0 : 40.0 + i;
-    inputs.emplace_back(sensor,
-                        reading_json(sensor, "temperature", value, kBaseMs + i));
+    inputs.emplace_back(
+        sensor, reading_json(sensor, "temperature", value, kBaseMs + i));
   }
   inputs.emplace_back("bad-1", R"({"sensor_id":"t-1","value":)");
   inputs.emplace_back("bad-2", R"({"sensor_id":"t-2","sensor_type":"pressure",)"
@@ -115,9 +115,9 @@ TEST_F(StreamProcessorTest, CountsAndContentExact) {
 TEST_F(StreamProcessorTest, PoisonMessageDeadLetteredOnce) {
   std::vector<std::pair<std::string, std::string>> inputs;
   for (int i = 0; i < 7; ++i) {
-    std::string value =
-        i == 3 ? std::string("\x00\xFF\xFE\x7B", 4)
-               : reading_json("line1/flow", "other", 10 + i, kBaseMs + i * 1000);
+    std::string value = i == 3 ? std::string("\x00\xFF\xFE\x7B", 4)
+                               : reading_json("line1/flow", "other", 10 + i,
+                                              kBaseMs + i * 1000);
     inputs.emplace_back("line1/flow", value);
   }
   testing::produce_all(brokers_, topics_.sensors, inputs, 1);
@@ -126,8 +126,9 @@ TEST_F(StreamProcessorTest, PoisonMessageDeadLetteredOnce) {
   auto processed = read(topics_.processed, 6);
   auto deadletters = read(topics_.deadletter, 1);
   EXPECT_EQ(first->stop(), kExitClean);
-  EXPECT_EQ(first->stats().deadletters_by_reason[static_cast<std::size_t>(
-                reject_reason::invalid_json)]
+  EXPECT_EQ(first->stats()
+                .deadletters_by_reason[static_cast<std::size_t>(
+                    reject_reason::invalid_json)]
                 .load(),
             1u);
 
@@ -143,9 +144,9 @@ TEST_F(StreamProcessorTest, PoisonMessageDeadLetteredOnce) {
   EXPECT_EQ(deadletters[0].value, std::string("\x00\xFF\xFE\x7B", 4));
   EXPECT_EQ(deadletters[0].headers["ntscada.source.offset"], "3");
   EXPECT_EQ(deadletters[0].headers["ntscada.source.partition"], "1");
-  EXPECT_EQ(testing::committed_offset(brokers_, "poison-group",
-                                      topics_.sensors, 1),
-            7);
+  EXPECT_EQ(
+      testing::committed_offset(brokers_, "poison-group", topics_.sensors, 1),
+      7);
 
   // A restart of the same group finds nothing new to do.
   auto second = start("poison-group");
@@ -160,7 +161,8 @@ TEST_F(StreamProcessorTest, BrokerOutageLosesNothing) {
   std::vector<std::pair<std::string, std::string>> batch;
   for (int i = 0; i < 500; ++i) {
     std::string sensor = fmt::format("s{}", i % 17);
-    batch.emplace_back(sensor, reading_json(sensor, "pressure", 50, kBaseMs + i));
+    batch.emplace_back(sensor,
+                       reading_json(sensor, "pressure", 50, kBaseMs + i));
   }
   testing::produce_all(brokers_, topics_.sensors, batch);
   ASSERT_GE(read(topics_.processed, 500).size(), 500u);

@@ -70,8 +70,8 @@ TEST(EnvelopeTableTest, ErrorsNameKeyValueAndRule) {
             std::string::npos)
       << short_list.error();
 
-  auto band = envelope_table::parse("[default]\nanomaly_band = \"wide\"\n",
-                                    "b.toml");
+  auto band =
+      envelope_table::parse("[default]\nanomaly_band = \"wide\"\n", "b.toml");
   ASSERT_FALSE(band);
   EXPECT_NE(band.error().find("default.anomaly_band = 'wide' is invalid"),
             std::string::npos)
@@ -100,9 +100,8 @@ TEST(RuleScorerTest, ScoresWithTableAndNamesDetector) {
   auto table = envelope_table::parse(kRules, "rules.toml");
   ASSERT_TRUE(table);
   rule_scorer scorer(std::move(table.value()));
-  reading hot{.sensor_id = "pump-08/temp",
-              .sensor_type = "temperature",
-              .value = 90};
+  reading hot{
+      .sensor_id = "pump-08/temp", .sensor_type = "temperature", .value = 90};
   score s = scorer.score_one(hot);
   EXPECT_FALSE(s.anomaly);  // lolo_hihi band for temperature
   EXPECT_EQ(s.state, operational_state::high);

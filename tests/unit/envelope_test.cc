@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
     EveryLimit, EnvelopeBoundaryTest,
     ::testing::Values(
         state_case{-1e300, operational_state::critically_low},
-        state_case{std::nextafter(10.0, 0.0), operational_state::critically_low},
+        state_case{std::nextafter(10.0, 0.0),
+                   operational_state::critically_low},
         state_case{10, operational_state::low},
         state_case{std::nextafter(10.0, 99.0), operational_state::low},
         state_case{std::nextafter(20.0, 0.0), operational_state::low},
@@ -47,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
         state_case{30, operational_state::optimal},
         state_case{50, operational_state::optimal},
         state_case{70, operational_state::optimal},
-        state_case{std::nextafter(70.0, 99.0), operational_state::above_optimal},
+        state_case{std::nextafter(70.0, 99.0),
+                   operational_state::above_optimal},
         state_case{80, operational_state::above_optimal},
         state_case{std::nextafter(80.0, 99.0), operational_state::high},
         state_case{90, operational_state::high},
@@ -110,8 +112,8 @@ TEST(EnvelopeTest, ValidateRejectsDisorder) {
             "optimal-low (70) is not below optimal-high (30)");
   envelope equal{10, 20, 20, 70, 80, 90};
   EXPECT_EQ(equal.validate(), "Lo (20) is not below optimal-low (20)");
-  envelope infinite{10, 20, 30, 70, 80,
-                    std::numeric_limits<double>::infinity()};
+  envelope infinite{10, 20, 30,
+                    70, 80, std::numeric_limits<double>::infinity()};
   EXPECT_EQ(infinite.validate(), "HiHi is not a finite number");
 }
 

@@ -127,11 +127,12 @@ INSTANTIATE_TEST_SUITE_P(
         reason_case{"F05_1e308", with_member("value", "\"value\":1e308"),
                     "accepted"},
         // Numbers as strings.
-        reason_case{"F06_string_23_5", with_member("value", "\"value\":\"23.5\""),
-                    "accepted"},
+        reason_case{"F06_string_23_5",
+                    with_member("value", "\"value\":\"23.5\""), "accepted"},
         reason_case{"F06_string_N", with_member("value", "\"value\":\"N\""),
                     "value_not_numeric"},
-        reason_case{"F06_string_3N7", with_member("value", "\"value\":\"3N7.39\""),
+        reason_case{"F06_string_3N7",
+                    with_member("value", "\"value\":\"3N7.39\""),
                     "value_not_numeric"},
         reason_case{"F06_string_suffix",
                     with_member("value", "\"value\":\"23.5abc\""),
@@ -173,14 +174,14 @@ INSTANTIATE_TEST_SUITE_P(
         reason_case{"F09_timestamp_absent", without_member("timestamp"),
                     "timestamp_missing"},
         reason_case{"F09_unit_absent", without_member("unit"), "unit_missing"},
-        reason_case{"F09_numeric_id_e",
-                    with_member("sensor_id",
-                                "\"sensor_id\":2882429806056571124"),
-                    "sensor_id_not_string"},
-        reason_case{"F09_numeric_id_f",
-                    with_member("sensor_id",
-                                "\"sensor_id\":2882429806056571125"),
-                    "sensor_id_not_string"},
+        reason_case{
+            "F09_numeric_id_e",
+            with_member("sensor_id", "\"sensor_id\":2882429806056571124"),
+            "sensor_id_not_string"},
+        reason_case{
+            "F09_numeric_id_f",
+            with_member("sensor_id", "\"sensor_id\":2882429806056571125"),
+            "sensor_id_not_string"},
         reason_case{"F09_extra_member",
                     with_member("unit", "\"unit\":\"C\",\"fw\":\"1.2.3\""),
                     "accepted"},
@@ -201,10 +202,10 @@ INSTANTIATE_TEST_SUITE_P(
         reason_case{"sensor_type_number",
                     with_member("sensor_type", "\"sensor_type\":7"),
                     "sensor_type_not_string"},
-        reason_case{"sensor_type_newline",
-                    with_member("sensor_type",
-                                "\"sensor_type\":\"temp\\nerature\""),
-                    "sensor_type_invalid"},
+        reason_case{
+            "sensor_type_newline",
+            with_member("sensor_type", "\"sensor_type\":\"temp\\nerature\""),
+            "sensor_type_invalid"},
         reason_case{"unit_number", with_member("unit", "\"unit\":1"),
                     "unit_not_string"},
         reason_case{"duplicate_value",
@@ -226,10 +227,10 @@ INSTANTIATE_TEST_SUITE_P(
         reason_case{"F11_negative",
                     with_member("timestamp", "\"timestamp\":-5"),
                     "timestamp_implausible"},
-        reason_case{"F12_no_offset",
-                    with_member("timestamp",
-                                "\"timestamp\":\"2024-06-01T14:00:00\""),
-                    "timestamp_no_offset"},
+        reason_case{
+            "F12_no_offset",
+            with_member("timestamp", "\"timestamp\":\"2024-06-01T14:00:00\""),
+            "timestamp_no_offset"},
         reason_case{"F12_offset_without_colon",
                     with_member("timestamp",
                                 "\"timestamp\":\"2024-06-01T14:00:00+0200\""),
@@ -237,10 +238,10 @@ INSTANTIATE_TEST_SUITE_P(
         reason_case{"timestamp_bool",
                     with_member("timestamp", "\"timestamp\":true"),
                     "timestamp_invalid"},
-        reason_case{"timestamp_bad_date",
-                    with_member("timestamp",
-                                "\"timestamp\":\"2024-02-30T14:00:00Z\""),
-                    "timestamp_invalid"},
+        reason_case{
+            "timestamp_bad_date",
+            with_member("timestamp", "\"timestamp\":\"2024-02-30T14:00:00Z\""),
+            "timestamp_invalid"},
         reason_case{"timestamp_digits_string",
                     with_member("timestamp", "\"timestamp\":\"1717243200000\""),
                     "timestamp_invalid"},
@@ -292,16 +293,18 @@ TEST_F(ReadingParserTest, BomGivesSameReading) {
 }
 
 TEST_F(ReadingParserTest, NonAsciiIdKeptByteForByte) {
-  auto parsed =
-      parse(with_member("sensor_id", "\"sensor_id\":\"Kessel-S\xC3\xBC"
-                                     "d/T1\""));
+  auto parsed = parse(with_member("sensor_id",
+                                  "\"sensor_id\":\"Kessel-S\xC3\xBC"
+                                  "d/T1\""));
   ASSERT_TRUE(parsed) << parsed.error().detail;
-  EXPECT_EQ(parsed->sensor_id, "Kessel-S\xC3\xBC" "d/T1");
+  EXPECT_EQ(parsed->sensor_id,
+            "Kessel-S\xC3\xBC"
+            "d/T1");
 }
 
 TEST_F(ReadingParserTest, EscapedIdUnescaped) {
-  auto parsed = parse(
-      with_member("sensor_id", R"("sensor_id":"line\"4\u00fc")"));
+  auto parsed =
+      parse(with_member("sensor_id", R"("sensor_id":"line\"4\u00fc")"));
   ASSERT_TRUE(parsed) << parsed.error().detail;
   EXPECT_EQ(parsed->sensor_id, "line\"4\xC3\xBC");
 }
@@ -311,10 +314,9 @@ TEST_F(ReadingParserTest, NumericStringsParsedExactly) {
     std::string text;
     double value;
   };
-  for (const auto& [text, value] : {expectation{"\"23.5\"", 23.5},
-                                    expectation{"\"-4\"", -4.0},
-                                    expectation{"\"7e-06\"", 7e-06},
-                                    expectation{"7e-06", 7e-06}}) {
+  for (const auto& [text, value] :
+       {expectation{"\"23.5\"", 23.5}, expectation{"\"-4\"", -4.0},
+        expectation{"\"7e-06\"", 7e-06}, expectation{"7e-06", 7e-06}}) {
     auto parsed = parse(with_member("value", "\"value\":" + text));
     ASSERT_TRUE(parsed) << text;
     EXPECT_EQ(parsed->value, value) << text;
@@ -379,10 +381,10 @@ TEST_F(ReadingParserTest, FutureTimestampRejected) {
 
 TEST_F(ReadingParserTest, FahrenheitConvertedToCelsius) {
   for (std::string unit : {"F", "°F", "degF"}) {
-    auto parsed = parse(
-        R"({"sensor_id":"office/temp","sensor_type":"temperature",)"
-        R"("value":64.4,"unit":")" +
-        unit + R"(","timestamp":1717243200000})");
+    auto parsed =
+        parse(R"({"sensor_id":"office/temp","sensor_type":"temperature",)"
+              R"("value":64.4,"unit":")" +
+              unit + R"(","timestamp":1717243200000})");
     ASSERT_TRUE(parsed) << unit;
     EXPECT_NEAR(parsed->value, 18.0, 1e-9) << unit;
     EXPECT_EQ(parsed->unit, "C");
@@ -392,9 +394,9 @@ TEST_F(ReadingParserTest, FahrenheitConvertedToCelsius) {
 }
 
 TEST_F(ReadingParserTest, OtherTypeKeepsAnyUnit) {
-  auto parsed = parse(
-      R"({"sensor_id":"ahu-2/rh","sensor_type":"humidity","value":55,)"
-      R"("unit":"%","timestamp":1717243200000})");
+  auto parsed =
+      parse(R"({"sensor_id":"ahu-2/rh","sensor_type":"humidity","value":55,)"
+            R"("unit":"%","timestamp":1717243200000})");
   ASSERT_TRUE(parsed) << parsed.error().detail;
   EXPECT_EQ(parsed->unit, "%");
   EXPECT_EQ(parsed->value, 55);

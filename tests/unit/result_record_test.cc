@@ -7,8 +7,9 @@ namespace ntscada {
 namespace {
 
 TEST(ResultRecordTest, CarriesInputVerdictAndSource) {
-  reading r{.sensor_id = "Kessel-S\xC3\xBC"
-                         "d/T1",
+  reading r{.sensor_id =
+                "Kessel-S\xC3\xBC"
+                "d/T1",
             .sensor_type = "temperature",
             .value = 18.0,
             .unit = "C",
