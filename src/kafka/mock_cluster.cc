@@ -57,4 +57,10 @@ void mock_cluster::set_brokers_up(bool up) {
   }
 }
 
+void mock_cluster::set_round_trip_time(int rtt_ms) {
+  for (int id = 1; id <= broker_count_; ++id) {
+    rd_kafka_mock_broker_set_rtt(cluster_, id, rtt_ms);
+  }
+}
+
 }  // namespace ntscada

@@ -37,6 +37,10 @@ class mock_cluster {
   // Takes every broker down or up, to test client retries.
   void set_brokers_up(bool up);
 
+  // Delays every response of every broker by `rtt_ms`, to make requests
+  // time out in tests. 0 removes the delay.
+  void set_round_trip_time(int rtt_ms);
+
  private:
   mock_cluster(kafka_handle_ptr handle, rd_kafka_mock_cluster_t* cluster,
                int broker_count);

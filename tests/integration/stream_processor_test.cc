@@ -185,5 +185,45 @@ TEST_F(StreamProcessorTest, BrokerOutageLosesNothing) {
   EXPECT_EQ(sources.size(), 1000u);
 }
 
+TEST_F(StreamProcessorTest, TimedOutDeliveriesProducedAgain) {
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (int i = 0; i < 200; ++i) {
+    std::string sensor = fmt::format("s{}", i % 7);
+    inputs.emplace_back(sensor,
+                        reading_json(sensor, "pressure", 50, kBaseMs + i));
+  }
+  testing::produce_all(brokers_, topics_.sensors, inputs);
+
+  auto options = testing::test_stream_options(brokers_, "timeout-group");
+  options.producer_properties = {{"message.timeout.ms", "1000"}};
+  testing::running_processor processor(
+      options, std::make_unique<rule_scorer>(envelope_table{}));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (processor.stats().messages_consumed.load() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    // Slow every response down once the processor has started consuming,
+    // so that its deliveries outlive message.timeout.ms.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  cluster_->set_round_trip_time(2500);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  cluster_->set_round_trip_time(0);
+
+  auto processed = read(topics_.processed, 200);
+  EXPECT_EQ(processor.stop(), kExitClean);
+  std::set<std::pair<std::int64_t, std::int64_t>> sources;
+  simdjson::dom::parser parser;
+  for (const consumed_record& record : processed) {
+    simdjson::dom::element doc = parser.parse(record.value);
+    sources.emplace(int64_t(doc["source"]["partition"]),
+                    int64_t(doc["source"]["offset"]));
+  }
+  EXPECT_EQ(sources.size(), 200u);
+  auto errors = processor.stats().delivery_errors_snapshot();
+  EXPECT_GT(errors["_MSG_TIMED_OUT"], 0u);
+  EXPECT_GT(processor.stats().produce_retries.load(), 0u);
+  EXPECT_EQ(processor.stats().results_acknowledged.load(), processed.size());
+}
+
 }  // namespace
 }  // namespace ntscada
