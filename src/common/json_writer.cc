@@ -7,9 +7,23 @@
 
 namespace ntscada {
 
+namespace {
+
+bool needs_escape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!needs_escape(c)) continue;
+    // Copy the run of characters that need no escape in one append.
+    out.append(text.data() + start, i - start);
+    start = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -27,14 +41,11 @@ void append_json_string(std::string& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}",
-                         static_cast<unsigned>(c));
-        } else {
-          out.push_back(c);
-        }
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}",
+                       static_cast<unsigned>(c));
     }
   }
+  out.append(text.data() + start, text.size() - start);
   out.push_back('"');
 }
 

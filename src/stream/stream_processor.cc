@@ -159,11 +159,13 @@ int stream_processor::run(const std::atomic<bool>& stop) {
     poll_batch();
     process_batch();
     rd_kafka_poll(producer_.get(), 0);
+    store_offsets();
   }
 
   logger()->info("stopping: draining {} unacknowledged outputs",
                  tracker_.outstanding());
   bool drained = !fatal_ && drain(options_.drain_timeout);
+  store_offsets();
   if (!fatal_) {
     rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), nullptr, 0);
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
@@ -188,6 +190,7 @@ void stream_processor::wait_for_capacity(const std::atomic<bool>& stop) {
          !fatal_) {
     retry_failed_deliveries();
     rd_kafka_poll(producer_.get(), 100);
+    store_offsets();
   }
 }
 
@@ -372,11 +375,9 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
     auto assigned = assigned_generation_.find(context->source);
     bool current = assigned != assigned_generation_.end() &&
                    assigned->second == context->generation;
-    if (current) {
-      if (auto position =
-              tracker_.acknowledge(context->source, context->offset)) {
-        store_offset(context->source, *position);
-      }
+    if (current &&
+        tracker_.acknowledge(context->source, context->offset).has_value()) {
+      offsets_dirty_ = true;
     }
     delete context;
     return;
@@ -424,6 +425,7 @@ bool stream_processor::drain(std::chrono::milliseconds timeout) {
          std::chrono::steady_clock::now() < deadline) {
     retry_failed_deliveries();
     rd_kafka_poll(producer_.get(), 50);
+    store_offsets();
   }
   if (tracker_.outstanding() > 0) {
     logger()->warn(
@@ -435,15 +437,21 @@ bool stream_processor::drain(std::chrono::milliseconds timeout) {
   return true;
 }
 
-void stream_processor::store_offset(const topic_partition& tp,
-                                    std::int64_t offset) {
-  partition_list_ptr list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)
-      ->offset = offset;
+void stream_processor::store_offsets() {
+  if (!offsets_dirty_) return;
+  offsets_dirty_ = false;
+  auto positions = tracker_.commit_positions();
+  partition_list_ptr list(
+      rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  for (const auto& [tp, offset] : positions) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(),
+                                      tp.partition)
+        ->offset = offset;
+  }
   rd_kafka_resp_err_t err = rd_kafka_offsets_store(consumer_.get(), list.get());
   if (err) {
-    logger()->debug("offset store failed topic={} partition={} offset={}: {}",
-                    tp.topic, tp.partition, offset, rd_kafka_err2str(err));
+    logger()->debug("offset store failed for {} partitions: {}",
+                    positions.size(), rd_kafka_err2str(err));
   }
 }
 
@@ -487,6 +495,7 @@ void stream_processor::on_rebalance(
   logger()->info("revoking partitions=[{}] after draining {} outputs", names,
                  tracker_.outstanding());
   drain(options_.drain_timeout);
+  store_offsets();
   rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), nullptr, 0);
   if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     logger()->warn("commit on revocation failed: {}", rd_kafka_err2str(err));

@@ -82,7 +82,10 @@ class stream_processor {
   void retry_failed_deliveries();
   void wait_for_capacity(const std::atomic<bool>& stop);
   bool drain(std::chrono::milliseconds timeout);
-  void store_offset(const topic_partition& tp, std::int64_t offset);
+  // Stores the commit position of every tracked partition when an
+  // acknowledgement advanced one since the last call. Batching the stores
+  // keeps the per-record cost of delivery reports low.
+  void store_offsets();
   void on_rebalance(rd_kafka_resp_err_t event,
                     rd_kafka_topic_partition_list_t* partitions);
   void handle_consumer_error(const rd_kafka_message_t* message);
@@ -109,6 +112,7 @@ class stream_processor {
   std::vector<failed_delivery> failed_;
   std::map<topic_partition, std::uint64_t> assigned_generation_;
   std::uint64_t generation_ = 0;
+  bool offsets_dirty_ = false;
   bool fatal_ = false;
 };
 
