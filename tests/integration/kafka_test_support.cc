@@ -160,8 +160,11 @@ stream_options test_stream_options(const std::string& brokers,
   stream_options options;
   options.brokers = brokers;
   options.group_id = group;
+  // A short session timeout lets a restarted member rejoin quickly if the
+  // embedded broker has not processed the previous member's leave.
   options.consumer_properties = {{"fetch.wait.max.ms", "1"},
-                                 {"auto.commit.interval.ms", "200"}};
+                                 {"auto.commit.interval.ms", "200"},
+                                 {"session.timeout.ms", "6000"}};
   options.poll_timeout = std::chrono::milliseconds(20);
   return options;
 }

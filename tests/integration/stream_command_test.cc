@@ -38,7 +38,8 @@ class StreamCommandTest : public ::testing::Test {
         std::vector<std::string>{
             NTSCADA_BINARY, "stream", "--brokers", brokers_, "--group",
             "command-test", "--consumer-property", "fetch.wait.max.ms=1",
-            "--consumer-property", "auto.commit.interval.ms=200"},
+            "--consumer-property", "auto.commit.interval.ms=200",
+            "--consumer-property", "session.timeout.ms=6000"},
         (log_dir_ / log_name).string());
   }
 

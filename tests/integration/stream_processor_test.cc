@@ -150,7 +150,13 @@ TEST_F(StreamProcessorTest, PoisonMessageDeadLetteredOnce) {
 
   // A restart of the same group finds nothing new to do.
   auto second = start("poison-group");
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (second->stats().assigned_partitions.load() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(second->stats().assigned_partitions.load(), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_EQ(second->stop(), kExitClean);
   EXPECT_EQ(second->stats().messages_consumed.load(), 0u);
   EXPECT_EQ(read(topics_.deadletter, 1).size(), 1u);
