@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -33,14 +34,23 @@ class StreamCommandTest : public ::testing::Test {
     std::filesystem::create_directories(log_dir_);
   }
 
-  std::unique_ptr<child_process> start_stream(const std::string& log_name) {
-    return std::make_unique<child_process>(
-        std::vector<std::string>{
-            NTSCADA_BINARY, "stream", "--brokers", brokers_, "--group",
-            "command-test", "--consumer-property", "fetch.wait.max.ms=1",
-            "--consumer-property", "auto.commit.interval.ms=200",
-            "--consumer-property", "session.timeout.ms=6000"},
-        (log_dir_ / log_name).string());
+  std::unique_ptr<child_process> start_stream(
+      const std::string& log_name, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{NTSCADA_BINARY,
+                                  "stream",
+                                  "--brokers",
+                                  brokers_,
+                                  "--group",
+                                  "command-test",
+                                  "--consumer-property",
+                                  "fetch.wait.max.ms=1",
+                                  "--consumer-property",
+                                  "auto.commit.interval.ms=200",
+                                  "--consumer-property",
+                                  "session.timeout.ms=6000"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<child_process>(argv,
+                                           (log_dir_ / log_name).string());
   }
 
   std::vector<std::pair<std::string, std::string>> readings(int count) {
@@ -150,6 +160,48 @@ TEST_F(StreamCommandTest, SigtermRestartLosesNothing) {
   std::cout << "stopped after " << after_first << " of " << kInputs
             << " results; " << duplicates << " duplicates after restart\n";
   EXPECT_LT(after_first, static_cast<std::size_t>(kInputs));
+}
+
+TEST_F(StreamCommandTest, KillBeforeAcknowledgementCommitsNothing) {
+  // Ten readings on one partition. The first run holds its outputs in the
+  // producer (linger.ms) far longer than the auto-commit interval and is
+  // killed before any is acknowledged: nothing may be committed.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (int i = 0; i < 10; ++i) {
+    inputs.emplace_back("line1/flow",
+                        testing::reading_json("line1/flow", "other", 10 + i,
+                                              kBaseMs + i * 1000));
+  }
+  testing::produce_all(brokers_, topics_.sensors, inputs, 0);
+
+  auto first = start_stream(
+      "killed.log", {"--producer-property", "linger.ms=20000",
+                     "--producer-property", "message.timeout.ms=60000"});
+  // Long enough for the group join, consumption and several auto-commit
+  // intervals, well short of linger.ms.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  first->send_signal(SIGKILL);
+  EXPECT_EQ(first->wait(std::chrono::seconds(10)), std::nullopt);
+  std::ifstream log(log_dir_ / "killed.log");
+  std::string log_text((std::istreambuf_iterator<char>(log)),
+                       std::istreambuf_iterator<char>());
+  ASSERT_NE(log_text.find("assigned partitions="), std::string::npos)
+      << "the first run never joined its group, so it proves nothing";
+  EXPECT_EQ(
+      testing::committed_offset(brokers_, "command-test", topics_.sensors, 0),
+      -1);
+  EXPECT_TRUE(testing::read_topic(brokers_, topics_.processed, 1,
+                                  std::chrono::seconds(1))
+                  .empty());
+
+  auto second = start_stream("restarted.log");
+  auto processed = testing::read_topic(brokers_, topics_.processed, 10);
+  second->send_signal(SIGTERM);
+  EXPECT_EQ(second->wait(std::chrono::seconds(30)), 0);
+  EXPECT_EQ(processed.size(), 10u);
+  EXPECT_EQ(
+      testing::committed_offset(brokers_, "command-test", topics_.sensors, 0),
+      10);
 }
 
 }  // namespace

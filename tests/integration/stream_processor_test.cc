@@ -191,6 +191,44 @@ TEST_F(StreamProcessorTest, BrokerOutageLosesNothing) {
   EXPECT_EQ(sources.size(), 1000u);
 }
 
+TEST_F(StreamProcessorTest, FullProducerQueueAppliesBackPressure) {
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (int i = 0; i < 5000; ++i) {
+    std::string sensor = fmt::format("s{}", i % 31);
+    inputs.emplace_back(sensor,
+                        reading_json(sensor, "voltage", 85, kBaseMs + i));
+  }
+  testing::produce_all(brokers_, topics_.sensors, inputs);
+
+  // Every reading is an anomaly, so 10,000 outputs pass through a local
+  // queue of at most 1,000 while the broker is away.
+  auto options = testing::test_stream_options(brokers_, "queue-group");
+  options.producer_properties = {{"queue.buffering.max.messages", "1000"}};
+  testing::running_processor processor(
+      options, std::make_unique<rule_scorer>(envelope_table{}));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (processor.stats().messages_consumed.load() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  cluster_->set_brokers_up(false);
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  cluster_->set_brokers_up(true);
+
+  auto processed = read(topics_.processed, 5000);
+  auto anomalies = read(topics_.anomalies, 5000);
+  EXPECT_EQ(processor.stop(), kExitClean);
+  std::set<std::pair<std::int64_t, std::int64_t>> sources;
+  simdjson::dom::parser parser;
+  for (const consumed_record& record : processed) {
+    simdjson::dom::element doc = parser.parse(record.value);
+    sources.emplace(int64_t(doc["source"]["partition"]),
+                    int64_t(doc["source"]["offset"]));
+  }
+  EXPECT_EQ(sources.size(), 5000u);
+  EXPECT_GE(anomalies.size(), 5000u);
+}
+
 TEST_F(StreamProcessorTest, TimedOutDeliveriesProducedAgain) {
   std::vector<std::pair<std::string, std::string>> inputs;
   for (int i = 0; i < 200; ++i) {
