@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -49,6 +50,7 @@ int run_broker(const broker_arguments& args) {
   while (!stop_requested.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  if (!args.address_file.empty()) std::filesystem::remove(args.address_file);
   logger->info("embedded broker stopped");
   return EXIT_SUCCESS;
 }

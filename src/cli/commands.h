@@ -11,5 +11,9 @@ void add_stream_command(CLI::App& app);
 void add_replay_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_ingest_command(CLI::App& app);
+void add_import_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 
 }  // namespace ntscada

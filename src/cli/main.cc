@@ -8,6 +8,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"NT-SCADA: real-time scoring of industrial sensor readings"};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
   std::string log_level = "info";
   std::string log_format = "text";
   app.add_option("--log-level", log_level,
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
   ntscada::add_replay_command(app);
   ntscada::add_simulate_command(app);
   ntscada::add_demo_command(app);
+  ntscada::add_ingest_command(app);
+  ntscada::add_import_command(app);
+  ntscada::add_train_command(app);
+  ntscada::add_evaluate_command(app);
   CLI11_PARSE(app, argc, argv);
   return EXIT_SUCCESS;
 }

@@ -71,7 +71,25 @@ int run_replay(const replay_arguments& args) {
     if (!publisher.value()->publish(item.r.sensor_id, json)) break;
     ++sent;
   }
-  bool flushed = publisher.value()->flush(60'000);
+  // Wait for acknowledgements in short steps so a stop signal ends the
+  // wait too.
+  auto flush_deadline =
+      std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  bool flushed = false;
+  while (!flushed && !stop_requested.load() &&
+         std::chrono::steady_clock::now() < flush_deadline) {
+    flushed = publisher.value()->flush(500);
+  }
+  std::uint64_t unacknowledged =
+      sent - publisher.value()->acknowledged() - publisher.value()->failed();
+  if (unacknowledged > 0) {
+    logger->error(
+        "{} readings were not acknowledged{}; check that the "
+        "broker at {} is reachable",
+        unacknowledged,
+        stop_requested.load() ? " before the stop signal" : " within 60 s",
+        args.brokers);
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <iterator>
 
 namespace ntscada {
@@ -70,8 +71,22 @@ json_object_writer& json_object_writer::member(std::string_view name,
 json_object_writer& json_object_writer::member(std::string_view name,
                                                double value) {
   key(name);
+  if (!std::isfinite(value)) {
+    // JSON has no NaN or infinity; callers validate values first, so this
+    // only keeps a bug from producing unparsable records.
+    out_ += "null";
+    return *this;
+  }
   char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  // Magnitudes of 1e16 and above are written with an exponent, because a
+  // long integer form (123456789012345683968) can exceed 64 bits, which
+  // some JSON parsers reject.
+  auto format = std::fabs(value) >= 1e16 ? std::chars_format::scientific
+                                         : std::chars_format{};
+  auto [end, ec] =
+      format == std::chars_format{}
+          ? std::to_chars(buffer, buffer + sizeof buffer, value)
+          : std::to_chars(buffer, buffer + sizeof buffer, value, format);
   out_.append(buffer, end);
   return *this;
 }

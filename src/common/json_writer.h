@@ -9,7 +9,8 @@ namespace ntscada {
 // Appends one JSON object to a string, member by member. Strings are
 // written as UTF-8 with '"', '\\' and control characters escaped, so the
 // caller must pass valid UTF-8. Doubles use the shortest text that reads
-// back to the same value; the caller must not pass NaN or infinity.
+// back to the same value; NaN and infinity, which JSON cannot hold, are
+// written as null.
 class json_object_writer {
  public:
   explicit json_object_writer(std::string& out);

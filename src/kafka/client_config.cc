@@ -35,11 +35,14 @@ void on_error(rd_kafka_t* handle, int error, const char* reason, void*) {
 void on_log(const rd_kafka_t* handle, int level, const char* facility,
             const char* message) {
   auto logger = module_logger("kafka");
-  // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug.
-  auto spd_level = level <= 3   ? spdlog::level::err
-                   : level == 4 ? spdlog::level::warn
+  // syslog levels: 0-4 warning (librdkafka logs the connection failures it
+  // retries at level 3), 5-6 info, 7 debug. Warnings are rate-limited.
+  auto spd_level = level <= 4   ? spdlog::level::warn
                    : level <= 6 ? spdlog::level::info
                                 : spdlog::level::debug;
+  static log_rate_limiter limiter;
+  std::uint64_t suppressed = 0;
+  if (spd_level == spdlog::level::warn && !limiter.allow(suppressed)) return;
   logger->log(spd_level, "client={} {}: {}", rd_kafka_name(handle), facility,
               message);
 }

@@ -6,7 +6,10 @@ namespace ntscada {
 
 result<std::unique_ptr<mock_cluster>, std::string> mock_cluster::start(
     int broker_count) {
-  auto conf = make_kafka_conf({{"client.id", "ntscada-embedded-broker"}});
+  // The handle only hosts the cluster and never connects, so its warning
+  // about the missing bootstrap.servers is silenced (log level 3: errors).
+  auto conf = make_kafka_conf(
+      {{"client.id", "ntscada-embedded-broker"}, {"log_level", "3"}});
   if (!conf) return failure{conf.error()};
   char error[512];
   kafka_handle_ptr handle(

@@ -1,8 +1,9 @@
 #include "reading/json_number.h"
 
-#include <charconv>
+#include <cerrno>
 #include <cmath>
-#include <system_error>
+#include <cstdlib>
+#include <string>
 
 namespace ntscada {
 namespace {
@@ -44,23 +45,16 @@ bool is_json_number(std::string_view text) {
 
 parsed_number parse_json_number(std::string_view text) {
   if (!is_json_number(text)) return {number_parse_status::not_a_number, 0.0};
-  double value = 0.0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
-                                   value, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) {
-    // from_chars reports underflow the same way as overflow; the digits
-    // decide which one happened.
-    size_t exponent_at = text.find_first_of("eE");
-    bool negative_exponent = exponent_at != std::string_view::npos &&
-                             exponent_at + 1 < text.size() &&
-                             text[exponent_at + 1] == '-';
-    if (negative_exponent) return {number_parse_status::ok, 0.0};
-    return {number_parse_status::out_of_range, 0.0};
+  // strtod tells overflow (a result of +-HUGE_VAL) from underflow (a result
+  // at or near 0), which from_chars reports alike; it needs a terminator.
+  std::string terminated(text);
+  errno = 0;
+  char* end = nullptr;
+  double value = std::strtod(terminated.c_str(), &end);
+  if (end != terminated.c_str() + terminated.size()) {
+    return {number_parse_status::not_a_number, 0.0};
   }
-  if (ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
-    return {number_parse_status::out_of_range, 0.0};
-  }
+  if (!std::isfinite(value)) return {number_parse_status::out_of_range, 0.0};
   return {number_parse_status::ok, value};
 }
 

@@ -17,9 +17,11 @@ struct parsed_number {
   double value;
 };
 
-// Parses a JSON-grammar number to the nearest double. Returns out_of_range
-// when the magnitude overflows double (for example 1e309); underflow rounds
-// to zero as JSON parsers do.
+// Parses a JSON-grammar number to the nearest double with strtod, which
+// reads in the C locale here because the program never changes it. Returns
+// out_of_range when the magnitude overflows double (for example 1e309 or
+// 1 followed by 400 zeros); underflow rounds towards zero as JSON parsers
+// do.
 parsed_number parse_json_number(std::string_view text);
 
 }  // namespace ntscada

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <optional>
 
 #include "reading/json_number.h"
@@ -103,10 +104,16 @@ std::optional<std::string_view> detect_wide_encoding(std::string_view m) {
   return std::nullopt;
 }
 
+// Finds a C0 control, DEL or a C1 control (U+0080 to U+009F, encoded as
+// C2 80 to C2 9F) in valid UTF-8.
 std::optional<std::size_t> find_control_character(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x20 || byte == 0x7F) return i;
+    if (byte == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      return i;
+    }
   }
   return std::nullopt;
 }
@@ -197,10 +204,9 @@ result<std::string, rejection> read_name(const std::optional<element>& member,
                                        key, text.size(), max_bytes));
   }
   if (auto at = find_control_character(text)) {
-    return reject(invalid,
-                  fmt::format("'{}' contains control character 0x{:02X} at "
-                              "byte {}",
-                              key, static_cast<unsigned char>(text[*at]), *at));
+    return reject(
+        invalid,
+        fmt::format("'{}' contains a control character at byte {}", key, *at));
   }
   return std::string(text);
 }
@@ -282,9 +288,13 @@ result<std::optional<bool>, rejection> read_label(
 result<std::optional<std::string>, rejection> read_quality(
     const std::optional<element>& member) {
   if (is_absent(member)) return std::optional<std::string>{};
-  if (member->is_int64() || member->is_uint64()) {
+  if (member->is_int64()) {
     return std::optional<std::string>{
-        fmt::format("{}", element_to_double(*member))};
+        std::to_string(member->get_int64().value_unsafe())};
+  }
+  if (member->is_uint64()) {
+    return std::optional<std::string>{
+        std::to_string(member->get_uint64().value_unsafe())};
   }
   auto name = read_name(
       member, "quality", kMaxQualityBytes, reject_reason::field_invalid,
@@ -402,6 +412,12 @@ result<reading, rejection> reading_parser::parse_document(std::string_view json,
     auto canonical =
         to_canonical_unit(out.sensor_type, unit.value(), value->value);
     if (!canonical) return failure{canonical.error()};
+    if (!std::isfinite(canonical->value)) {
+      return reject(reject_reason::value_out_of_range,
+                    fmt::format("'value' {} {} overflows a double when "
+                                "converted to {}",
+                                value->value, unit.value(), canonical->unit));
+    }
     out.value = canonical->value;
     out.unit = std::string(canonical->unit);
     if (canonical->converted) {

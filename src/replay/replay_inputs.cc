@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "replay/data_set.h"
+#include "replay/skab_reader.h"
 
 namespace ntscada {
 namespace {
@@ -40,6 +42,18 @@ result<std::vector<std::filesystem::path>, std::string> expand(
   return files;
 }
 
+// SKAB files of one folder are recordings of one test rig, so they share
+// the asset (and so sensor ids and reference statistics); a NAB file is a
+// machine of its own.
+std::string asset_id_of(const std::filesystem::path& file) {
+  std::string folder = file.parent_path().filename().string();
+  std::ifstream in(file);
+  std::string header;
+  std::getline(in, header);
+  if (is_skab_header(header)) return folder;
+  return fmt::format("{}/{}", folder, file.stem().string());
+}
+
 }  // namespace
 
 result<replay_inputs, std::string> load_replay_inputs(
@@ -50,8 +64,7 @@ result<replay_inputs, std::string> load_replay_inputs(
   replay_inputs inputs;
   for (const auto& file : files.value()) {
     data_set_options set_options;
-    set_options.asset_id = fmt::format(
-        "{}/{}", file.parent_path().filename().string(), file.stem().string());
+    set_options.asset_id = asset_id_of(file);
     set_options.nab.unit = options.nab_unit;
     auto windows = file.parent_path() / "combined_windows.json";
     if (std::filesystem::exists(windows))

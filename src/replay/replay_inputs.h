@@ -21,8 +21,9 @@ struct replay_inputs {
 };
 
 // Loads data set files for replay. A directory stands for its *.csv files
-// in name order. Each file's asset id is "<parent folder>/<file stem>",
-// for example "valve1/0" for skab/valve1/0.csv. A NAB file picks up the
+// in name order. A SKAB file's asset id is its folder ("valve1" for
+// skab/valve1/0.csv), because a folder holds recordings of one rig; a NAB
+// file's is "<folder>/<file stem>". A NAB file picks up the
 // labels in combined_windows.json beside it when that file exists.
 result<replay_inputs, std::string> load_replay_inputs(
     const std::vector<std::filesystem::path>& paths,

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -96,9 +98,18 @@ envelope_table::envelope_table() = default;
 
 result<envelope_table, std::string> envelope_table::load(
     const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return failure{
+        fmt::format("cannot open envelope file {}: {}", path.string(),
+                    error                           ? error.message()
+                    : std::filesystem::exists(path) ? "not a regular file"
+                                                    : "no such file")};
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return failure{fmt::format("cannot open envelope file {}", path.string())};
+    return failure{fmt::format("cannot open envelope file {}: {}",
+                               path.string(), std::strerror(errno))};
   }
   std::stringstream contents;
   contents << file.rdbuf();

@@ -34,6 +34,19 @@ log_rate_limiter& consumer_error_limiter() {
 
 enum class output_kind { result, anomaly, deadletter };
 
+// How often a running processor logs its counters.
+constexpr auto kProgressInterval = std::chrono::seconds(30);
+
+// Dead letters keep at most this many bytes of the original message.
+constexpr std::size_t kMaxDeadletterBytes = 256 * 1024;
+
+// Delivery errors that no retry can fix: the record itself is rejected.
+bool is_permanent_delivery_error(rd_kafka_resp_err_t error) {
+  return error == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+         error == RD_KAFKA_RESP_ERR_INVALID_RECORD ||
+         error == RD_KAFKA_RESP_ERR_INVALID_MSG;
+}
+
 }  // namespace
 
 // Carried through librdkafka as the message opaque; owned by the processor
@@ -123,6 +136,15 @@ result<bool, std::string> stream_processor::connect() {
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
   };
+  for (const auto& [name, value] : options_.consumer_properties) {
+    if (name == "enable.auto.offset.store" && value != "false") {
+      return failure{fmt::format(
+          "consumer property enable.auto.offset.store={} is not allowed: the "
+          "processor stores each offset only after its outputs are "
+          "acknowledged, which at-least-once delivery depends on",
+          value)};
+    }
+  }
   consumer_properties.insert(consumer_properties.end(),
                              options_.consumer_properties.begin(),
                              options_.consumer_properties.end());
@@ -153,7 +175,12 @@ int stream_processor::run(const std::atomic<bool>& stop) {
   logger()->info("started brokers={} group={} input={} detector={}",
                  options_.brokers, options_.group_id, options_.topics.sensors,
                  scorer_->detector());
+  auto next_progress_log = std::chrono::steady_clock::now() + kProgressInterval;
   while (!stop.load() && !fatal_) {
+    if (std::chrono::steady_clock::now() >= next_progress_log) {
+      log_progress();
+      next_progress_log += kProgressInterval;
+    }
     wait_for_capacity(stop);
     retry_failed_deliveries();
     poll_batch();
@@ -183,6 +210,16 @@ int stream_processor::run(const std::atomic<bool>& stop) {
       stats_.results_acknowledged.load(), stats_.anomalies_acknowledged.load(),
       stats_.deadletters_acknowledged.load(), tracker_.outstanding(), code);
   return code;
+}
+
+void stream_processor::log_progress() const {
+  logger()->info(
+      "progress consumed={} valid={} results={} anomalies={} deadletters={} "
+      "dropped={} outstanding={} partitions={}",
+      stats_.messages_consumed.load(), stats_.readings_valid.load(),
+      stats_.results_acknowledged.load(), stats_.anomalies_acknowledged.load(),
+      stats_.deadletters_acknowledged.load(), stats_.outputs_dropped.load(),
+      tracker_.outstanding(), stats_.assigned_partitions.load());
 }
 
 void stream_processor::wait_for_capacity(const std::atomic<bool>& stop) {
@@ -283,11 +320,19 @@ void stream_processor::produce_outputs(const batch_item& item, const reading* r,
                         static_cast<ssize_t>(partition.size()));
     rd_kafka_header_add(headers, "ntscada.source.offset", -1, offset.data(),
                         static_cast<ssize_t>(offset.size()));
-    tracker_.track(tp, message->offset, 1);
     std::string_view key(static_cast<const char*>(message->key),
                          message->key_len);
     std::string_view value(static_cast<const char*>(message->payload),
                            message->len);
+    if (value.size() > kMaxDeadletterBytes) {
+      // Kafka's default record limit is 1 MB, so an oversized input could
+      // never be dead-lettered whole; its start and true size are kept.
+      std::string size = std::to_string(value.size());
+      rd_kafka_header_add(headers, "ntscada.original_size", -1, size.data(),
+                          static_cast<ssize_t>(size.size()));
+      value = value.substr(0, kMaxDeadletterBytes);
+    }
+    tracker_.track(tp, message->offset, 1);
     produce(options_.topics.deadletter, key, value, headers,
             context(output_kind::deadletter));
     return;
@@ -338,16 +383,21 @@ void stream_processor::produce(const std::string& topic, std::string_view key,
       rd_kafka_poll(producer_.get(), 100);
       continue;
     }
-    // Not retriable here (fatal state, unknown topic, oversized record):
-    // the output stays unacknowledged, so its input offset is never
-    // committed and the reading is consumed again after a restart.
     stats_.count_delivery_error(rd_kafka_err2name(err));
-    logger()->error("produce failed topic={} source={}/{}/{} error={}", topic,
-                    context->source.topic, context->source.partition,
-                    context->offset, rd_kafka_err2str(err));
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    delete context;
-    if (err == RD_KAFKA_RESP_ERR__FATAL) fatal_ = true;
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+      // The input offset is never committed, so the reading is consumed
+      // again after a restart.
+      logger()->error(
+          "produce failed fatally topic={} source={}/{}/{} "
+          "error={}",
+          topic, context->source.topic, context->source.partition,
+          context->offset, rd_kafka_err2str(err));
+      fatal_ = true;
+      delete context;
+      return;
+    }
+    give_up_output(context, topic, err);
     return;
   }
 }
@@ -398,6 +448,10 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
     delete context;
     return;
   }
+  if (is_permanent_delivery_error(message->err)) {
+    give_up_output(context, topic, message->err);
+    return;
+  }
   rd_kafka_headers_t* headers = nullptr;
   rd_kafka_message_detach_headers(const_cast<rd_kafka_message_t*>(message),
                                   &headers);
@@ -406,6 +460,26 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
       std::string(static_cast<const char*>(message->key), message->key_len),
       std::string(static_cast<const char*>(message->payload), message->len),
       headers, context});
+}
+
+void stream_processor::give_up_output(delivery_context* context,
+                                      const std::string& topic,
+                                      rd_kafka_resp_err_t error) {
+  // Retrying cannot help, and holding the offset back would stop the
+  // partition for good, so the output is counted, logged and skipped.
+  ++stats_.outputs_dropped;
+  logger()->error(
+      "dropped output topic={} source={}/{}/{} error={}; the "
+      "input is committed without it",
+      topic, context->source.topic, context->source.partition, context->offset,
+      rd_kafka_err2str(error));
+  auto assigned = assigned_generation_.find(context->source);
+  if (assigned != assigned_generation_.end() &&
+      assigned->second == context->generation &&
+      tracker_.acknowledge(context->source, context->offset).has_value()) {
+    offsets_dirty_ = true;
+  }
+  delete context;
 }
 
 void stream_processor::retry_failed_deliveries() {

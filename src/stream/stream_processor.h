@@ -79,8 +79,11 @@ class stream_processor {
                std::string_view value, rd_kafka_headers_t* headers,
                delivery_context* context);
   void on_delivery(const rd_kafka_message_t* message);
+  void give_up_output(delivery_context* context, const std::string& topic,
+                      rd_kafka_resp_err_t error);
   void retry_failed_deliveries();
   void wait_for_capacity(const std::atomic<bool>& stop);
+  void log_progress() const;
   bool drain(std::chrono::milliseconds timeout);
   // Stores the commit position of every tracked partition when an
   // acknowledgement advanced one since the last call. Batching the stores

@@ -34,6 +34,9 @@ struct stream_stats {
   std::array<counter, all_reject_reasons.size()> deadletters_by_reason{};
   // Outputs whose delivery failed and that were produced again.
   counter produce_retries{0};
+  // Outputs that the broker rejected for good (for example as too large)
+  // and that were skipped after an error log.
+  counter outputs_dropped{0};
 
   void count_delivery_error(const std::string& error_name) {
     std::lock_guard lock(delivery_errors_mutex);

@@ -266,7 +266,10 @@ TEST_F(StreamProcessorTest, TimedOutDeliveriesProducedAgain) {
   auto errors = processor.stats().delivery_errors_snapshot();
   EXPECT_GT(errors["_MSG_TIMED_OUT"], 0u);
   EXPECT_GT(processor.stats().produce_retries.load(), 0u);
-  EXPECT_EQ(processor.stats().results_acknowledged.load(), processed.size());
+  // A timed-out record may still have reached the broker, so the topic can
+  // hold more records than were acknowledged, never fewer.
+  EXPECT_GE(processor.stats().results_acknowledged.load(), 200u);
+  EXPECT_GE(processed.size(), processor.stats().results_acknowledged.load());
 }
 
 }  // namespace

@@ -93,7 +93,12 @@ TEST(EnvelopeTableTest, MissingFileNamed) {
   auto missing = envelope_table::load("/nonexistent/rules.toml");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error(),
-            "cannot open envelope file /nonexistent/rules.toml");
+            "cannot open envelope file /nonexistent/rules.toml: No such file "
+            "or directory");
+  auto folder = envelope_table::load("/tmp");
+  ASSERT_FALSE(folder);
+  EXPECT_EQ(folder.error(),
+            "cannot open envelope file /tmp: not a regular file");
 }
 
 TEST(RuleScorerTest, ScoresWithTableAndNamesDetector) {

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace ntscada {
+
+// XGBoost parameters in the order they are set, e.g. {"max_depth", "5"}.
+using xgboost_parameters = std::vector<std::pair<std::string, std::string>>;
+
+// A dense, row-major float matrix handed to XGBoost without a copy on our
+// side (XGBoost copies it into its own DMatrix).
+struct feature_matrix_view {
+  const float* data = nullptr;
+  std::size_t rows = 0;
+  std::size_t columns = 0;
+};
+
+// A trained XGBoost booster, through XGBoost's C API. Moving is allowed,
+// copying is not. predict is safe to call from one thread at a time.
+class xgboost_model {
+ public:
+  // Trains `rounds` boosting rounds on `features` with one label and one
+  // weight per row. Errors carry XGBoost's message.
+  static result<xgboost_model, std::string> train(
+      feature_matrix_view features, std::span<const float> labels,
+      std::span<const float> weights, const xgboost_parameters& parameters,
+      int rounds);
+
+  // Loads a model saved by save(); the format follows the file extension
+  // (.json or .ubj), as XGBoost decides.
+  static result<xgboost_model, std::string> load(
+      const std::filesystem::path& path);
+
+  result<bool, std::string> save(const std::filesystem::path& path) const;
+
+  // Predicts probabilities: one per row for binary:logistic, class_count
+  // per row (row-major) for multi:softprob.
+  result<std::vector<float>, std::string> predict(
+      feature_matrix_view features) const;
+
+  // Sets the number of threads XGBoost uses for prediction and training.
+  result<bool, std::string> set_threads(int threads);
+
+  // An empty model, only to be assigned to.
+  xgboost_model() = default;
+  xgboost_model(xgboost_model&&) noexcept = default;
+  xgboost_model& operator=(xgboost_model&&) noexcept = default;
+
+ private:
+  struct booster_deleter {
+    void operator()(void* handle) const;
+  };
+  explicit xgboost_model(void* handle);
+
+  std::unique_ptr<void, booster_deleter> booster_;
+};
+
+// XGBoost's version as "major.minor.patch".
+std::string xgboost_version();
+
+}  // namespace ntscada
