@@ -117,6 +117,7 @@ xgboost_parameters anomaly_parameters(const training_options& options) {
           {"objective", "binary:logistic"},
           {"tree_method", "hist"},
           {"num_parallel_tree", std::to_string(a.trees)},
+          {"max_bin", std::to_string(options.max_bin)},
           {"learning_rate", "1"},
           {"max_depth", std::to_string(a.max_depth)},
           {"min_child_weight", fmt::format("{}", a.min_child_weight)},
@@ -131,6 +132,7 @@ xgboost_parameters state_parameters(const training_options& options) {
   return {{"booster", "gbtree"},
           {"objective", "multi:softprob"},
           {"num_class", std::to_string(kStateClasses)},
+          {"max_bin", std::to_string(options.max_bin)},
           {"tree_method", "hist"},
           {"learning_rate", fmt::format("{}", s.learning_rate)},
           {"max_depth", std::to_string(s.max_depth)},
@@ -222,23 +224,39 @@ result<training_outcome, std::string> train_models(
   std::vector<float> features = extract_features(history, outcome.statistics);
   timer.finish("features");
 
-  std::vector<float> train_matrix = gather_rows(features, train);
-  std::vector<float> test_matrix = gather_rows(features, test);
-  std::vector<float>().swap(features);
-  feature_matrix_view train_view{train_matrix.data(), train.size(),
-                                 feature_count};
-  feature_matrix_view test_view{test_matrix.data(), test.size(), feature_count};
+  // A chronological split takes a prefix, so both parts are views into the
+  // one feature matrix; a stratified split gathers its rows once.
+  std::vector<float> train_rows_copy;
+  std::vector<float> test_rows_copy;
+  feature_matrix_view train_view{features.data(), train.size(), feature_count};
+  feature_matrix_view test_view{features.data() + train.size() * feature_count,
+                                test.size(), feature_count};
+  if (options.split != split_kind::chronological) {
+    train_rows_copy = gather_rows(features, train);
+    test_rows_copy = gather_rows(features, test);
+    std::vector<float>().swap(features);
+    train_view.data = train_rows_copy.data();
+    test_view.data = test_rows_copy.data();
+  }
+  // One XGBoost matrix serves both models.
+  auto matrix = xgboost_matrix::create(train_view);
+  if (!matrix) return failure{matrix.error()};
+  timer.finish("build_matrix");
 
-  auto anomaly_model = xgboost_model::train(
-      train_view, gather_labels(anomaly, train),
-      balanced_weights(anomaly, train, 2), anomaly_parameters(options), 1);
+  auto labels_set = matrix.value().set_labels(
+      gather_labels(anomaly, train), balanced_weights(anomaly, train, 2));
+  if (!labels_set) return failure{labels_set.error()};
+  auto anomaly_model =
+      xgboost_model::train(matrix.value(), anomaly_parameters(options), 1);
   if (!anomaly_model) return failure{anomaly_model.error()};
   timer.finish("train_anomaly_model");
 
-  auto state_model =
-      xgboost_model::train(train_view, gather_labels(state, train),
-                           balanced_weights(state, train, kStateClasses),
-                           state_parameters(options), options.state.rounds);
+  labels_set =
+      matrix.value().set_labels(gather_labels(state, train),
+                                balanced_weights(state, train, kStateClasses));
+  if (!labels_set) return failure{labels_set.error()};
+  auto state_model = xgboost_model::train(
+      matrix.value(), state_parameters(options), options.state.rounds);
   if (!state_model) return failure{state_model.error()};
   timer.finish("train_state_model");
 

@@ -37,19 +37,32 @@ void xgboost_model::booster_deleter::operator()(void* handle) const {
 
 xgboost_model::xgboost_model(void* handle) : booster_(handle) {}
 
-result<xgboost_model, std::string> xgboost_model::train(
-    feature_matrix_view features, std::span<const float> labels,
-    std::span<const float> weights, const xgboost_parameters& parameters,
-    int rounds) {
+void xgboost_matrix::matrix_deleter::operator()(void* handle) const {
+  XGDMatrixFree(handle);
+}
+
+result<xgboost_matrix, std::string> xgboost_matrix::create(
+    feature_matrix_view features) {
   auto matrix = make_dmatrix(features);
   if (!matrix) return failure{matrix.error()};
-  if (XGDMatrixSetFloatInfo(matrix.value().get(), "label", labels.data(),
+  return xgboost_matrix(matrix.value().release());
+}
+
+result<bool, std::string> xgboost_matrix::set_labels(
+    std::span<const float> labels, std::span<const float> weights) {
+  if (XGDMatrixSetFloatInfo(handle_.get(), "label", labels.data(),
                             labels.size()) != 0 ||
-      XGDMatrixSetFloatInfo(matrix.value().get(), "weight", weights.data(),
+      XGDMatrixSetFloatInfo(handle_.get(), "weight", weights.data(),
                             weights.size()) != 0) {
     return failure{last_error("cannot set labels and weights")};
   }
-  DMatrixHandle train_set = matrix.value().get();
+  return true;
+}
+
+result<xgboost_model, std::string> xgboost_model::train(
+    const xgboost_matrix& matrix, const xgboost_parameters& parameters,
+    int rounds) {
+  DMatrixHandle train_set = matrix.handle();
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(&train_set, 1, &handle) != 0) {
     return failure{last_error("cannot create the XGBoost booster")};

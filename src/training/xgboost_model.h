@@ -23,15 +23,34 @@ struct feature_matrix_view {
   std::size_t columns = 0;
 };
 
+// An XGBoost DMatrix built once from a feature matrix and shared by every
+// model trained on it; labels and weights are replaced between trainings.
+class xgboost_matrix {
+ public:
+  static result<xgboost_matrix, std::string> create(
+      feature_matrix_view features);
+
+  result<bool, std::string> set_labels(std::span<const float> labels,
+                                       std::span<const float> weights);
+  void* handle() const { return handle_.get(); }
+
+ private:
+  struct matrix_deleter {
+    void operator()(void* handle) const;
+  };
+  explicit xgboost_matrix(void* handle) : handle_(handle) {}
+
+  std::unique_ptr<void, matrix_deleter> handle_;
+};
+
 // A trained XGBoost booster, through XGBoost's C API. Moving is allowed,
 // copying is not. predict is safe to call from one thread at a time.
 class xgboost_model {
  public:
-  // Trains `rounds` boosting rounds on `features` with one label and one
-  // weight per row. Errors carry XGBoost's message.
+  // Trains `rounds` boosting rounds on `matrix` with the labels and weights
+  // it holds. Errors carry XGBoost's message.
   static result<xgboost_model, std::string> train(
-      feature_matrix_view features, std::span<const float> labels,
-      std::span<const float> weights, const xgboost_parameters& parameters,
+      const xgboost_matrix& matrix, const xgboost_parameters& parameters,
       int rounds);
 
   // Loads a model saved by save(); the format follows the file extension

@@ -50,7 +50,7 @@ TEST(TrainerTest, FlagsSimulatedFaults) {
   ASSERT_TRUE(outcome->anomaly_metrics.roc_auc.has_value());
   EXPECT_GE(*outcome->anomaly_metrics.roc_auc, 0.9);
   EXPECT_GE(outcome->state_metrics.accuracy, 0.9);
-  EXPECT_EQ(outcome->timings.size(), 5u);
+  EXPECT_EQ(outcome->timings.size(), 6u);
 }
 
 TEST(TrainerTest, EmptyHistoryRejected) {
