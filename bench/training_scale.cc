@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   for (const phase_timing& timing : outcome->timings) {
-    std::printf("%-22s %8.2f s\n", timing.phase.c_str(), timing.seconds);
+    std::printf("%-22s %8.2f s  rss %7.1f MiB  peak %7.1f MiB\n",
+                timing.phase.c_str(), timing.seconds, timing.resident_mib,
+                timing.peak_resident_mib);
   }
   std::printf("peak rss %.1f MiB, anomaly F1 %.3f, state accuracy %.3f\n",
               peak_mib(), outcome->anomaly_metrics.f1,

@@ -1,10 +1,13 @@
 #include "training/trainer.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <random>
@@ -18,6 +21,22 @@ namespace {
 
 constexpr int kStateClasses = 7;
 
+// Resident set size now, in MiB, from /proc/self/statm (0 where absent).
+double resident_mib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0;
+  long resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) *
+         static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+double peak_resident_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is KiB
+}
+
 class phase_timer {
  public:
   explicit phase_timer(std::vector<phase_timing>& timings)
@@ -25,10 +44,12 @@ class phase_timer {
   void finish(std::string phase) {
     auto now = std::chrono::steady_clock::now();
     timings_.push_back({std::move(phase),
-                        std::chrono::duration<double>(now - start_).count()});
-    module_logger("train")->info("phase={} seconds={:.3f}",
-                                 timings_.back().phase,
-                                 timings_.back().seconds);
+                        std::chrono::duration<double>(now - start_).count(),
+                        resident_mib(), peak_resident_mib()});
+    const phase_timing& done = timings_.back();
+    module_logger("train")->info(
+        "phase={} seconds={:.3f} resident_mib={:.1f} peak_mib={:.1f}",
+        done.phase, done.seconds, done.resident_mib, done.peak_resident_mib);
     start_ = now;
   }
 
@@ -117,7 +138,7 @@ xgboost_parameters anomaly_parameters(const training_options& options) {
           {"objective", "binary:logistic"},
           {"tree_method", "hist"},
           {"num_parallel_tree", std::to_string(a.trees)},
-          {"max_bin", std::to_string(options.max_bin)},
+          {"max_bin", std::to_string(a.max_bin)},
           {"learning_rate", "1"},
           {"max_depth", std::to_string(a.max_depth)},
           {"min_child_weight", fmt::format("{}", a.min_child_weight)},
@@ -132,7 +153,7 @@ xgboost_parameters state_parameters(const training_options& options) {
   return {{"booster", "gbtree"},
           {"objective", "multi:softprob"},
           {"num_class", std::to_string(kStateClasses)},
-          {"max_bin", std::to_string(options.max_bin)},
+          {"max_bin", std::to_string(s.max_bin)},
           {"tree_method", "hist"},
           {"learning_rate", fmt::format("{}", s.learning_rate)},
           {"max_depth", std::to_string(s.max_depth)},

@@ -20,6 +20,9 @@ std::string_view to_string(label_source source);
 struct phase_timing {
   std::string phase;
   double seconds;
+  // Process memory at the end of the phase and its peak so far, in MiB.
+  double resident_mib;
+  double peak_resident_mib;
 };
 
 // Everything a training run produced. Models are kept in memory; the

@@ -36,6 +36,7 @@ std::string anomaly_parameters_json(const training_options& options) {
       .member("min_child_weight", a.min_child_weight)
       .member("row_subsample", a.row_subsample)
       .member("column_subsample_per_node", a.column_subsample_per_node)
+      .member("max_bin", std::int64_t{a.max_bin})
       .member("class_weights", "balanced")
       .finish();
   return out;
@@ -49,6 +50,7 @@ std::string state_parameters_json(const training_options& options) {
       .member("rounds", std::int64_t{s.rounds})
       .member("learning_rate", s.learning_rate)
       .member("max_depth", std::int64_t{s.max_depth})
+      .member("max_bin", std::int64_t{s.max_bin})
       .member("class_weights", "balanced")
       .finish();
   return out;
@@ -118,7 +120,13 @@ std::string training_report_json(const training_run& run,
   {
     json_object_writer writer(timings);
     for (const phase_timing& timing : outcome.timings) {
-      writer.member(timing.phase, timing.seconds);
+      std::string phase;
+      json_object_writer(phase)
+          .member("seconds", timing.seconds)
+          .member("resident_mib", timing.resident_mib)
+          .member("peak_resident_mib", timing.peak_resident_mib)
+          .finish();
+      writer.raw_member(timing.phase, phase);
     }
     writer.finish();
   }
@@ -141,7 +149,7 @@ std::string training_report_json(const training_run& run,
       .raw_member("split", split)
       .raw_member("hyperparameters", hyperparameters)
       .raw_member("metrics", metrics)
-      .raw_member("timings_seconds", timings)
+      .raw_member("phases", timings)
       .raw_member("models", models)
       .raw_member("state_classes", state_names_json())
       .finish();

@@ -12,3 +12,15 @@ target_compile_definitions(integration_tests PRIVATE
 add_dependencies(integration_tests ntscada)
 gtest_discover_tests(integration_tests PROPERTIES LABELS integration
                      DISCOVERY_TIMEOUT 30)
+
+add_executable(train_command_tests integration/train_command_test.cc
+               integration/child_process.cc)
+target_include_directories(train_command_tests PRIVATE integration)
+target_link_libraries(train_command_tests PRIVATE GTest::gtest_main)
+target_compile_definitions(train_command_tests PRIVATE
+  NTSCADA_BINARY="$<TARGET_FILE:ntscada>"
+  NTSCADA_SHARED_DATA="${NTSCADA_SHARED_DATA}"
+  NTSCADA_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(train_command_tests ntscada)
+gtest_discover_tests(train_command_tests PROPERTIES LABELS integration
+                     DISCOVERY_TIMEOUT 30)

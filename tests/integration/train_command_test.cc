@@ -1,0 +1,101 @@
+// Drives `ntscada import`, `train` and `evaluate` as a user would.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "child_process.h"
+
+namespace ntscada {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TrainCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() /
+              ("ntscada-train-" + std::to_string(getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  // Runs the binary with `arguments`; returns its exit status and output.
+  int run(const std::string& arguments, std::string& output) {
+    std::string command = std::string(NTSCADA_BINARY) + " " + arguments +
+                          " 2>&1; echo \"exit=$?\"";
+    output = testing::run_command(command);
+    auto at = output.rfind("exit=");
+    return std::stoi(output.substr(at + 5));
+  }
+
+  std::string store() const { return (folder_ / "history.db").string(); }
+  std::string outputs() const {
+    return "--models " + (folder_ / "models").string() + " --reports " +
+           (folder_ / "reports").string();
+  }
+
+  fs::path folder_;
+};
+
+TEST_F(TrainCommandTest, EmptyWindowWritesNothing) {
+  std::string output;
+  int status = run("train --store " + store() + " " + outputs(), output);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("holds no readings"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(folder_ / "models"));
+  EXPECT_FALSE(fs::exists(folder_ / "reports"));
+}
+
+TEST_F(TrainCommandTest, TrainsAndEvaluatesOnSkab) {
+  fs::path skab = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1";
+  if (!fs::exists(skab / "0.csv")) {
+    GTEST_SKIP() << "SKAB data not found at " << skab;
+  }
+  std::string output;
+  ASSERT_EQ(run("import " + (skab / "0.csv").string() + " " +
+                    (skab / "1.csv").string() + " --store " + store(),
+                output),
+            0)
+      << output;
+  ASSERT_EQ(run("train --store " + store() + " " + outputs() +
+                    " --start 2020-03-09T00:00:00Z"
+                    " --end 2020-03-10T00:00:00Z --trees 20"
+                    " --state-rounds 10 --envelopes " NTSCADA_SOURCE_DIR
+                    "/config/envelopes/skab.toml",
+                output),
+            0)
+      << output;
+  EXPECT_NE(output.find("anomaly labels from data"), std::string::npos)
+      << output;
+
+  fs::path anomaly_models = folder_ / "models" / "ntscada-anomaly";
+  ASSERT_TRUE(fs::exists(anomaly_models)) << output;
+  fs::path version = fs::directory_iterator(anomaly_models)->path();
+  EXPECT_TRUE(fs::exists(version / "model.json"));
+  EXPECT_TRUE(fs::exists(version / "metadata.json"));
+  EXPECT_TRUE(fs::exists(folder_ / "models" / "ntscada-state" /
+                         version.filename() / "model.json"));
+  fs::path report =
+      folder_ / "reports" / ("train-" + version.filename().string() + ".json");
+  ASSERT_TRUE(fs::exists(report));
+  std::ifstream in(report);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"anomaly_label_source\":\"data\""), std::string::npos);
+  EXPECT_NE(text.find("\"roc_auc\""), std::string::npos);
+  EXPECT_NE(text.find("\"confusion_matrix\""), std::string::npos);
+
+  ASSERT_EQ(run("evaluate --model " + version.string() + " " +
+                    (skab / "2.csv").string(),
+                output),
+            0)
+      << output;
+  EXPECT_NE(output.find("false alarm rate"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace ntscada
