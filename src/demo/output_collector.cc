@@ -82,6 +82,7 @@ void output_collector::collect(const std::atomic<std::uint64_t>& expected,
     if (message == nullptr) continue;
     if (!message->err) {
       last_progress = std::chrono::steady_clock::now();
+      progress_ = outputs_.results + outputs_.deadletters;
       if (topics_.processed == rd_kafka_topic_name(message->rkt)) {
         handle_processed(message);
       } else {
@@ -89,6 +90,7 @@ void output_collector::collect(const std::atomic<std::uint64_t>& expected,
       }
     }
     rd_kafka_message_destroy(message);
+    progress_ = outputs_.results + outputs_.deadletters;
   }
 }
 

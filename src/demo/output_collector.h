@@ -57,6 +57,9 @@ class output_collector {
 
   const collected_outputs& outputs() const { return outputs_; }
 
+  // Distinct outputs read so far; readable from any thread.
+  std::uint64_t progress() const { return progress_.load(); }
+
  private:
   explicit output_collector(kafka_handle_ptr consumer, topic_names topics);
   void handle_processed(const rd_kafka_message_t* message);
@@ -65,6 +68,7 @@ class output_collector {
   kafka_handle_ptr consumer_;
   topic_names topics_;
   collected_outputs outputs_;
+  std::atomic<std::uint64_t> progress_{0};
   std::set<std::pair<std::int32_t, std::int64_t>> seen_results_;
   std::set<std::pair<std::int32_t, std::int64_t>> seen_deadletters_;
 };

@@ -97,5 +97,20 @@ TEST_F(TrainCommandTest, TrainsAndEvaluatesOnSkab) {
   EXPECT_NE(output.find("false alarm rate"), std::string::npos) << output;
 }
 
+TEST_F(TrainCommandTest, DemoAccountsForEveryReading) {
+  fs::path file = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1" / "0.csv";
+  if (!fs::exists(file)) GTEST_SKIP() << "SKAB data not found at " << file;
+  std::string output;
+  // 1,147 rows of 8 sensors.
+  ASSERT_EQ(run("demo " + file.string() + " --partitions 2", output), 0)
+      << output;
+  EXPECT_NE(output.find("readings in        9176"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("results out        9176 (0 duplicates)"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("per row, SKAB test parts"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ntscada
