@@ -107,7 +107,7 @@ result<bool, std::string> stream_processor::connect() {
       {"acks", "all"},
       {"linger.ms", "5"},
       // The same key-to-partition mapping as the Java client, so one
-      // sensor's records share a partition whoever produced them.
+      // sensor's records share a partition whichever client produced them.
       {"partitioner", "murmur2_random"},
   };
   producer_properties.insert(producer_properties.end(),
@@ -202,7 +202,12 @@ int stream_processor::run(const std::atomic<bool>& stop) {
   rd_kafka_consumer_close(consumer_.get());
   rd_kafka_flush(producer_.get(), 1000);
 
-  int code = fatal_ ? kExitFatal : drained ? kExitClean : kExitUnacknowledged;
+  int code = kExitClean;
+  if (fatal_) {
+    code = kExitFatal;
+  } else if (!drained) {
+    code = kExitUnacknowledged;
+  }
   logger()->info(
       "stopped consumed={} valid={} results={} anomalies={} deadletters={} "
       "outstanding={} exit={}",

@@ -13,7 +13,7 @@
 
 namespace ntscada {
 
-// Where the anomaly labels came from.
+// Origin of the anomaly labels.
 enum class label_source { data, envelope_rules, mixed };
 std::string_view to_string(label_source source);
 

@@ -45,7 +45,7 @@ struct training_options {
   double test_fraction = 0.2;
   std::uint64_t seed = 42;
   int threads = 2;
-  // Fewest rows each class must have in the training part.
+  // Minimum rows of each class in the training part.
   std::size_t min_samples_per_class = 5;
   anomaly_model_options anomaly;
   state_model_options state;
