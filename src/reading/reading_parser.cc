@@ -51,11 +51,13 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
-enum class scan_status { complete, incomplete, not_a_container };
+enum class scan_status { complete, incomplete, mismatched, not_a_container };
 
 struct scan_result {
   scan_status status;
-  std::size_t end;  // one past the closing bracket when complete
+  // One past the closing bracket when complete, the offending bracket when
+  // mismatched.
+  std::size_t end;
 };
 
 // Finds where the top-level object or array that starts at `start` closes,
@@ -65,7 +67,7 @@ scan_result find_container_end(std::string_view json, std::size_t start) {
   if (json[start] != '{' && json[start] != '[') {
     return {scan_status::not_a_container, 0};
   }
-  int depth = 0;
+  std::string open;  // the brackets still open, innermost last
   bool in_string = false;
   for (std::size_t i = start; i < json.size(); ++i) {
     char c = json[i];
@@ -80,9 +82,13 @@ scan_result find_container_end(std::string_view json, std::size_t start) {
     if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      ++depth;
+      open.push_back(c);
     } else if (c == '}' || c == ']') {
-      if (--depth == 0) return {scan_status::complete, i + 1};
+      if (open.empty() || open.back() != (c == '}' ? '{' : '[')) {
+        return {scan_status::mismatched, i};
+      }
+      open.pop_back();
+      if (open.empty()) return {scan_status::complete, i + 1};
     }
   }
   return {scan_status::incomplete, json.size()};
@@ -328,8 +334,10 @@ result<reading, rejection> reading_parser::parse(std::string_view message,
   if (start == message.size()) {
     return reject(reject_reason::invalid_json, "message is empty");
   }
+  // A control byte first means binary data rather than text in another
+  // encoding, so it is invalid JSON; after that the encoding is checked.
   auto first = static_cast<unsigned char>(message[start]);
-  if (first < 0x20 || first >= 0x80) {
+  if (first < 0x20) {
     return reject(
         reject_reason::invalid_json,
         fmt::format("unexpected byte 0x{:02X} at byte {}", first, start));
@@ -340,8 +348,17 @@ result<reading, rejection> reading_parser::parse(std::string_view message,
         reject_reason::invalid_utf8,
         fmt::format("invalid UTF-8 sequence at byte {}", at.value_or(0)));
   }
+  if (first >= 0x80) {
+    return reject(reject_reason::invalid_json,
+                  fmt::format("unexpected character at byte {}", start));
+  }
 
   scan_result scan = find_container_end(message, start);
+  if (scan.status == scan_status::mismatched) {
+    return reject(
+        reject_reason::invalid_json,
+        fmt::format("mismatched '{}' at byte {}", message[scan.end], scan.end));
+  }
   if (scan.status == scan_status::incomplete) {
     return reject(
         reject_reason::invalid_json,

@@ -156,6 +156,11 @@ INSTANTIATE_TEST_SUITE_P(
                     "invalid_json"},
         // Encodings and trailing data.
         reason_case{"utf8_bom", "\xEF\xBB\xBF" + kBase, "accepted"},
+        reason_case{"invalid_byte_first", "\xFF" + kBase, "invalid_utf8"},
+        reason_case{"non_ascii_first", "\xC3\xBC" + kBase, "invalid_json"},
+        reason_case{"mismatched_brackets", R"({"sensor_id":"a"])",
+                    "invalid_json"},
+        reason_case{"mismatched_nested", R"({"a":[1,2}})", "invalid_json"},
         reason_case{"two_objects", kBase + kBase, "trailing_data"},
         reason_case{"trailing_text", kBase + " xyz", "trailing_data"},
         reason_case{"trailing_newline", kBase + "\n", "accepted"},
