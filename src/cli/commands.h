@@ -15,5 +15,6 @@ void add_ingest_command(CLI::App& app);
 void add_import_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
+void add_models_command(CLI::App& app);
 
 }  // namespace ntscada

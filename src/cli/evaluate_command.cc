@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "demo/evaluation.h"
 #include "features/feature_extractor.h"
+#include "registry/local_registry.h"
 #include "replay/replay_inputs.h"
 #include "training/model_bundle.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 struct evaluate_arguments {
   std::string model;
+  std::string registry = "models";
   std::vector<std::filesystem::path> files;
   double threshold = 0.5;
   std::size_t skip_rows = 400;
@@ -70,7 +72,23 @@ result<bool, std::string> evaluate_file(const std::filesystem::path& file,
 
 int run_evaluate(const evaluate_arguments& args) {
   auto logger = module_logger("evaluate");
-  auto bundle = load_model_bundle(args.model);
+  // --model is a folder, or a registry reference resolved and verified
+  // against its recorded checksum.
+  std::filesystem::path folder = args.model;
+  if (!std::filesystem::is_directory(folder)) {
+    local_registry registry(args.registry);
+    auto version = registry.resolve(args.model);
+    if (!version) {
+      logger->error("{}", version.error());
+      return kExitUsage;
+    }
+    if (auto verified = registry.verify(version.value()); !verified) {
+      logger->error("{}", verified.error());
+      return EXIT_FAILURE;
+    }
+    folder = version->folder;
+  }
+  auto bundle = load_model_bundle(folder);
   if (!bundle) {
     logger->error("{}", bundle.error());
     return kExitUsage;
@@ -112,8 +130,10 @@ void add_evaluate_command(CLI::App& app) {
       "print precision, recall, F1, false-alarm and missed-alarm rates.");
   command
       ->add_option("--model", args->model,
-                   "Model folder, e.g. models/ntscada-anomaly/VERSION")
+                   "Model folder, or a registry reference such as "
+                   "ntscada-anomaly@production")
       ->required();
+  command->add_option("--registry", args->registry, "Model registry folder");
   command->add_option("files", args->files, "Labelled data set files")
       ->required();
   command

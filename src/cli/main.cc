@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   ntscada::add_import_command(app);
   ntscada::add_train_command(app);
   ntscada::add_evaluate_command(app);
+  ntscada::add_models_command(app);
   CLI11_PARSE(app, argc, argv);
   return EXIT_SUCCESS;
 }

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "features/feature_schema.h"
 #include "history/sqlite_history_store.h"
 #include "reading/timestamp.h"
+#include "registry/local_registry.h"
 #include "training/model_bundle.h"
 #include "training/training_report.h"
 
@@ -25,7 +27,7 @@ struct train_arguments {
   std::vector<std::string> sensors;
   std::string envelopes;
   std::string split = "chronological";
-  std::string models = "models";
+  std::string registry = "models";
   std::string reports = "reports";
   training_options options;
 };
@@ -144,8 +146,8 @@ int run_train(train_arguments& args) {
   run.source = "sqlite:" + args.store;
   run.envelopes = envelopes->name();
   run.options = args.options;
-  run.anomaly_model_id = "ntscada-anomaly@" + run.version;
-  run.state_model_id = "ntscada-state@" + run.version;
+  // The report inside each model's metadata is written before the models
+  // have version numbers; the report file below carries them.
   std::string report = training_report_json(run, outcome.value());
 
   std::string anomaly_metrics;
@@ -155,31 +157,56 @@ int run_train(train_arguments& args) {
   for (auto state : all_operational_states) names.push_back(to_string(state));
   append_metrics_json(state_metrics, outcome->state_metrics, names);
 
-  std::filesystem::path models(args.models);
-  auto saved_anomaly = save_model_bundle(
-      models / "ntscada-anomaly" / run.version, outcome->anomaly_model,
+  // Each model is written to a staging folder, then registered as the next
+  // version of its name; the staging folder is removed either way.
+  local_registry registry(args.registry);
+  std::filesystem::path staging =
+      std::filesystem::temp_directory_path() /
+      fmt::format("ntscada-train-{}-{}", ::getpid(), run.version);
+  auto register_model = [&](const std::string& name, const xgboost_model& model,
+                            const model_metadata& metadata)
+      -> result<registered_version, std::string> {
+    std::filesystem::path folder = staging / name;
+    auto saved = save_model_bundle(folder, model, metadata);
+    if (!saved) return failure{saved.error()};
+    return registry.register_version(name, folder);
+  };
+  auto anomaly_version = register_model(
+      "ntscada-anomaly", outcome->anomaly_model,
       metadata_for(run, outcome.value(), "ntscada-anomaly", "anomaly",
                    anomaly_metrics, anomaly_parameters_json(args.options),
                    report));
-  auto saved_state = save_model_bundle(
-      models / "ntscada-state" / run.version, outcome->state_model,
-      metadata_for(run, outcome.value(), "ntscada-state", "state",
-                   state_metrics, state_parameters_json(args.options), report));
-  if (!saved_anomaly || !saved_state) {
-    logger->error("{}",
-                  !saved_anomaly ? saved_anomaly.error() : saved_state.error());
+  auto state_version =
+      anomaly_version
+          ? register_model(
+                "ntscada-state", outcome->state_model,
+                metadata_for(run, outcome.value(), "ntscada-state", "state",
+                             state_metrics, state_parameters_json(args.options),
+                             report))
+          : result<registered_version, std::string>(
+                failure{std::string("not registered")});
+  std::error_code ignored;
+  std::filesystem::remove_all(staging, ignored);
+  if (!anomaly_version || !state_version) {
+    logger->error(
+        "registering the models failed: {}",
+        !anomaly_version ? anomaly_version.error() : state_version.error());
     return EXIT_FAILURE;
   }
+  run.anomaly_model_id =
+      fmt::format("ntscada-anomaly@{}", anomaly_version->version);
+  run.state_model_id = fmt::format("ntscada-state@{}", state_version->version);
+  report = training_report_json(run, outcome.value());
 
   std::filesystem::create_directories(args.reports);
   std::filesystem::path report_path =
       std::filesystem::path(args.reports) / ("train-" + run.version + ".json");
   std::ofstream(report_path) << report << '\n';
   std::cout << training_summary(run, outcome.value());
-  std::cout << fmt::format("  models: {}, {}\n  report: {}\n",
-                           (models / "ntscada-anomaly" / run.version).string(),
-                           (models / "ntscada-state" / run.version).string(),
-                           report_path.string());
+  std::cout << fmt::format(
+      "  registered: {} in {}, {} in {}\n  report: {}\n", run.anomaly_model_id,
+      anomaly_version->folder.string(), run.state_model_id,
+      state_version->folder.string(), report_path.string());
   return EXIT_SUCCESS;
 }
 
@@ -232,7 +259,9 @@ void add_train_command(CLI::App& app) {
       ->add_option("--state-max-depth", args->options.state.max_depth,
                    "Depth limit of the state trees")
       ->check(CLI::Range(1, 30));
-  command->add_option("--models", args->models, "Folder for saved models");
+  command->add_option("--registry", args->registry,
+                      "Model registry folder; both models are registered "
+                      "there as new versions");
   command->add_option("--reports", args->reports, "Folder for reports");
   command->callback([args] { std::exit(run_train(*args)); });
 }

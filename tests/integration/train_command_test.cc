@@ -34,7 +34,7 @@ class TrainCommandTest : public ::testing::Test {
 
   std::string store() const { return (folder_ / "history.db").string(); }
   std::string outputs() const {
-    return "--models " + (folder_ / "models").string() + " --reports " +
+    return "--registry " + (folder_ / "models").string() + " --reports " +
            (folder_ / "reports").string();
   }
 
@@ -72,25 +72,35 @@ TEST_F(TrainCommandTest, TrainsAndEvaluatesOnSkab) {
   EXPECT_NE(output.find("anomaly labels from data"), std::string::npos)
       << output;
 
-  fs::path anomaly_models = folder_ / "models" / "ntscada-anomaly";
-  ASSERT_TRUE(fs::exists(anomaly_models)) << output;
-  fs::path version = fs::directory_iterator(anomaly_models)->path();
+  fs::path version = folder_ / "models" / "ntscada-anomaly" / "1";
+  ASSERT_TRUE(fs::exists(version)) << output;
   EXPECT_TRUE(fs::exists(version / "model.json"));
   EXPECT_TRUE(fs::exists(version / "metadata.json"));
-  EXPECT_TRUE(fs::exists(folder_ / "models" / "ntscada-state" /
-                         version.filename() / "model.json"));
-  fs::path report =
-      folder_ / "reports" / ("train-" + version.filename().string() + ".json");
-  ASSERT_TRUE(fs::exists(report));
+  EXPECT_TRUE(fs::exists(version / "version.json"));
+  EXPECT_TRUE(
+      fs::exists(folder_ / "models" / "ntscada-state" / "1" / "model.json"));
+  fs::path reports = folder_ / "reports";
+  ASSERT_TRUE(fs::exists(reports));
+  fs::path report = fs::directory_iterator(reports)->path();
   std::ifstream in(report);
   std::string text((std::istreambuf_iterator<char>(in)),
                    std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"anomaly_label_source\":\"data\""), std::string::npos);
   EXPECT_NE(text.find("\"roc_auc\""), std::string::npos);
   EXPECT_NE(text.find("\"confusion_matrix\""), std::string::npos);
+  EXPECT_NE(text.find("\"anomaly\":\"ntscada-anomaly@1\""), std::string::npos);
 
-  ASSERT_EQ(run("evaluate --model " + version.string() + " " +
-                    (skab / "2.csv").string(),
+  std::string registry = "--registry " + (folder_ / "models").string();
+  ASSERT_EQ(run("models " + registry + " promote ntscada-anomaly 1 production",
+                output),
+            0)
+      << output;
+  ASSERT_EQ(run("models " + registry + " list", output), 0) << output;
+  EXPECT_NE(output.find("ntscada-anomaly@1"), std::string::npos) << output;
+  EXPECT_NE(output.find("aliases production"), std::string::npos) << output;
+
+  ASSERT_EQ(run("evaluate --model ntscada-anomaly@production " + registry +
+                    " " + (skab / "2.csv").string(),
                 output),
             0)
       << output;
