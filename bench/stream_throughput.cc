@@ -25,12 +25,8 @@ constexpr int kPartitions = 8;
 
 std::string load_readings(mock_cluster& cluster, std::int64_t count) {
   topic_names topics;
-  for (const std::string& topic : {topics.sensors, topics.processed,
-                                   topics.anomalies, topics.deadletter}) {
-    if (!cluster.create_topic(topic, kPartitions)) {
-      throw std::runtime_error("cannot create " + topic);
-    }
-  }
+  auto created = cluster.create_topics(topics, kPartitions);
+  if (!created) throw std::runtime_error(created.error());
   std::string brokers = cluster.bootstrap_servers();
   auto publisher = reading_publisher::create(brokers, topics.sensors);
   if (!publisher) throw std::runtime_error(publisher.error());

@@ -28,13 +28,10 @@ int run_broker(const broker_arguments& args) {
     return EXIT_FAILURE;
   }
   topic_names topics;
-  for (const std::string& topic : {topics.sensors, topics.processed,
-                                   topics.anomalies, topics.deadletter}) {
-    auto created = cluster.value()->create_topic(topic, args.partitions);
-    if (!created) {
-      logger->error("{}", created.error());
-      return EXIT_FAILURE;
-    }
+  auto created = cluster.value()->create_topics(topics, args.partitions);
+  if (!created) {
+    logger->error("{}", created.error());
+    return EXIT_FAILURE;
   }
   std::string bootstrap = cluster.value()->bootstrap_servers();
   if (!args.address_file.empty()) {

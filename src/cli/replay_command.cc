@@ -9,6 +9,7 @@
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "kafka/reading_publisher.h"
+#include "reading/timestamp.h"
 #include "replay/replay_inputs.h"
 #include "scoring/result_record.h"
 
@@ -24,12 +25,6 @@ struct replay_arguments {
   std::string nab_unit = "C";
   std::size_t limit = 0;
 };
-
-epoch_ns wall_clock_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int run_replay(const replay_arguments& args) {
   auto logger = module_logger("replay");

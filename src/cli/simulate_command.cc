@@ -8,6 +8,7 @@
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "kafka/reading_publisher.h"
+#include "reading/timestamp.h"
 #include "scoring/result_record.h"
 #include "simulate/plant_simulator.h"
 
@@ -24,12 +25,6 @@ struct simulate_arguments {
   double step_seconds = 60;
   bool print_envelopes = false;
 };
-
-epoch_ns wall_clock_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int run_simulate(const simulate_arguments& args) {
   if (args.print_envelopes) {

@@ -32,12 +32,6 @@ struct train_arguments {
   training_options options;
 };
 
-epoch_ns wall_clock_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 result<history_query, std::string> make_window(const train_arguments& args) {
   history_query query;
   query.sensor_ids = args.sensors;

@@ -11,6 +11,7 @@
 #include "demo/output_collector.h"
 #include "kafka/mock_cluster.h"
 #include "kafka/reading_publisher.h"
+#include "reading/timestamp.h"
 #include "replay/replay_inputs.h"
 #include "rules/rule_scorer.h"
 #include "scoring/result_record.h"
@@ -55,12 +56,6 @@ std::optional<std::filesystem::path> find_beside_clone(
     }
   }
   return std::nullopt;
-}
-
-epoch_ns wall_clock_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 result<demo_inputs, std::string> simulated_inputs(std::uint64_t seed) {
@@ -196,13 +191,10 @@ int run_demo(const demo_options& options) {
     return EXIT_FAILURE;
   }
   topic_names topics;
-  for (const std::string& topic : {topics.sensors, topics.processed,
-                                   topics.anomalies, topics.deadletter}) {
-    auto created = cluster.value()->create_topic(topic, options.partitions);
-    if (!created) {
-      logger->error("{}", created.error());
-      return EXIT_FAILURE;
-    }
+  auto created = cluster.value()->create_topics(topics, options.partitions);
+  if (!created) {
+    logger->error("{}", created.error());
+    return EXIT_FAILURE;
   }
   std::string brokers = cluster.value()->bootstrap_servers();
   logger->info("embedded broker bootstrap={} partitions={}", brokers,
@@ -211,7 +203,7 @@ int run_demo(const demo_options& options) {
   stream_options stream;
   stream.brokers = brokers;
   stream.group_id = "ntscada-demo";
-  // The embedded broker holds an empty fetch for the whole wait.
+  // The embedded broker delays an empty fetch for the whole wait.
   stream.consumer_properties = {{"fetch.wait.max.ms", "1"}};
   stream.poll_timeout = std::chrono::milliseconds(20);
   auto scorer = std::make_unique<rule_scorer>(inputs.value().envelopes);

@@ -23,7 +23,7 @@ struct row_outcome {
   bool labelled_anomaly = false;
 };
 
-// What the collector has read from the output topics.
+// Aggregates of what the collector read from the output topics.
 struct collected_outputs {
   std::uint64_t results = 0;      // distinct inputs with a processed record
   std::uint64_t duplicates = 0;   // processed records beyond the first

@@ -6,15 +6,10 @@
 #include <iterator>
 
 #include "common/logging.h"
+#include "reading/timestamp.h"
 
 namespace ntscada {
 namespace {
-
-epoch_ns system_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto instance = module_logger("ingest");
@@ -156,7 +151,7 @@ void history_ingester::handle_message(const rd_kafka_message_t* message) {
 
   std::string_view bytes(static_cast<const char*>(message->payload),
                          message->len);
-  auto parsed = parser_.parse(bytes, system_now());
+  auto parsed = parser_.parse(bytes, wall_clock_now());
   if (parsed) {
     batch_.push_back(std::move(parsed.value()));
     return;

@@ -11,8 +11,8 @@
 
 namespace ntscada {
 
-// Which readings to load: a half-open time range [start, end) and, when
-// `sensor_ids` is not empty, only those sensors.
+// A selection of readings to load: a half-open time range [start, end) and,
+// when `sensor_ids` is not empty, only those sensors.
 struct history_query {
   epoch_ns start = 0;
   epoch_ns end = 0;

@@ -50,6 +50,16 @@ result<bool, std::string> mock_cluster::create_topic(const std::string& topic,
   return true;
 }
 
+result<bool, std::string> mock_cluster::create_topics(const topic_names& topics,
+                                                      int partitions) {
+  for (const std::string& topic : {topics.sensors, topics.processed,
+                                   topics.anomalies, topics.deadletter}) {
+    auto created = create_topic(topic, partitions);
+    if (!created) return created;
+  }
+  return true;
+}
+
 void mock_cluster::set_brokers_up(bool up) {
   for (int id = 1; id <= broker_count_; ++id) {
     if (up) {

@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "kafka/client_config.h"
+#include "kafka/topics.h"
 
 namespace ntscada {
 
@@ -33,6 +34,10 @@ class mock_cluster {
 
   result<bool, std::string> create_topic(const std::string& topic,
                                          int partitions);
+
+  // Creates the sensors, processed, anomalies and dead-letter topics.
+  result<bool, std::string> create_topics(const topic_names& topics,
+                                          int partitions);
 
   // Takes every broker down or up, to test client retries.
   void set_brokers_up(bool up);

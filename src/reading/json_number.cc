@@ -45,8 +45,9 @@ bool is_json_number(std::string_view text) {
 
 parsed_number parse_json_number(std::string_view text) {
   if (!is_json_number(text)) return {number_parse_status::not_a_number, 0.0};
-  // strtod tells overflow (a result of +-HUGE_VAL) from underflow (a result
-  // at or near 0), which from_chars reports alike; it needs a terminator.
+  // strtod distinguishes overflow (a result of +-HUGE_VAL) from underflow (a
+  // result at or near 0), which from_chars reports alike; it needs a
+  // terminator.
   std::string terminated(text);
   errno = 0;
   char* end = nullptr;

@@ -155,7 +155,7 @@ double element_to_double(const element& value) {
   }
 }
 
-// The members the parser knows, in the order problems are reported.
+// The members the parser reads, in the order problems are reported.
 struct reading_members {
   std::optional<element> sensor_id;
   std::optional<element> sensor_type;

@@ -6,8 +6,8 @@
 
 namespace ntscada {
 
-// Why a message was not accepted as a reading. Each value has a fixed code
-// (see to_code) that appears in dead-letter records and metric labels, so
+// The reason a message was not accepted as a reading. Each value has a fixed
+// code (see to_code) that appears in dead-letter records and metric labels, so
 // codes are stable and never carry free text.
 enum class reject_reason {
   message_too_large,

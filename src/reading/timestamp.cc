@@ -181,6 +181,12 @@ result<epoch_ns, rejection> epoch_number_to_ns(double number) {
   return ns;
 }
 
+epoch_ns wall_clock_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string format_rfc3339(epoch_ns t) {
   using namespace std::chrono;
   std::int64_t seconds = t / kNanosPerSecond;

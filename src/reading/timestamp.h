@@ -27,6 +27,9 @@ result<epoch_ns, rejection> parse_rfc3339(std::string_view text);
 result<epoch_ns, rejection> epoch_number_to_ns(double number);
 result<epoch_ns, rejection> epoch_integer_to_ns(std::int64_t number);
 
+// Returns the system clock's current time.
+epoch_ns wall_clock_now();
+
 // Formats `t` as RFC 3339 in UTC: milliseconds when the instant is a whole
 // millisecond ("2024-06-01T12:00:00.123Z"), else nanoseconds.
 std::string format_rfc3339(epoch_ns t);

@@ -127,7 +127,7 @@ std::int64_t integer_field(simdjson::dom::element object,
   return value;
 }
 
-// Parses a JSON answer body and returns its member `key`.
+// Parses a JSON response body and returns its member `key`.
 result<simdjson::dom::element, std::string> parse_member(
     simdjson::dom::parser& parser, const std::string& body,
     std::string_view key, std::string_view operation) {
@@ -174,7 +174,7 @@ result<mlflow_model_version, std::string> to_model_version(
   return version;
 }
 
-// Returns MLflow's error_code of an error answer, or "" when the body is
+// Returns MLflow's error_code of an error received, or "" when the body is
 // not an MLflow error object.
 std::string error_code_of(const std::string& body) {
   simdjson::dom::parser parser;
@@ -183,8 +183,8 @@ std::string error_code_of(const std::string& body) {
   return string_field(root, "error_code").value_or("");
 }
 
-std::string describe_answer(int status, const std::string& content_type,
-                            const std::string& body) {
+std::string describe_response(int status, const std::string& content_type,
+                              const std::string& body) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(body).get(root) == simdjson::SUCCESS) {
@@ -385,7 +385,7 @@ void set_timeout(httplib::Client& client,
 
 }  // namespace
 
-result<mlflow_client::http_answer, std::string>
+result<mlflow_client::http_response, std::string>
 mlflow_client::send_allowing_client_error(std::string_view operation,
                                           std::string_view method,
                                           const std::string& path,
@@ -423,13 +423,13 @@ mlflow_client::send_allowing_client_error(std::string_view operation,
     if (response) {
       const int status = response->status;
       if (status < 500) {
-        http_answer answer;
-        answer.status = status;
-        answer.content_type = response->get_header_value("Content-Type");
-        answer.body = std::move(response->body);
-        return answer;
+        http_response received;
+        received.status = status;
+        received.content_type = response->get_header_value("Content-Type");
+        received.body = std::move(response->body);
+        return received;
       }
-      last_failure = describe_answer(
+      last_failure = describe_response(
           status, response->get_header_value("Content-Type"), response->body);
     } else {
       last_failure = fmt::format("{} error talking to {}",
@@ -454,18 +454,19 @@ mlflow_client::send_allowing_client_error(std::string_view operation,
       max_attempts, max_attempts == 1 ? "" : "s", last_failure, method, path));
 }
 
-result<mlflow_client::http_answer, std::string> mlflow_client::send(
+result<mlflow_client::http_response, std::string> mlflow_client::send(
     std::string_view operation, std::string_view method,
     const std::string& path, const std::string& body,
     std::string_view content_type) const {
-  auto answer =
+  auto received =
       send_allowing_client_error(operation, method, path, body, content_type);
-  if (!answer) return answer;
-  if (answer->status >= 200 && answer->status < 300) return answer;
-  return failure(redact(fmt::format(
-      "MLflow {} failed: {} ({} {})", operation,
-      describe_answer(answer->status, answer->content_type, answer->body),
-      method, path)));
+  if (!received) return received;
+  if (received->status >= 200 && received->status < 300) return received;
+  return failure(redact(
+      fmt::format("MLflow {} failed: {} ({} {})", operation,
+                  describe_response(received->status, received->content_type,
+                                    received->body),
+                  method, path)));
 }
 
 namespace {
@@ -491,10 +492,10 @@ result<std::string, std::string> mlflow_client::get_or_create_experiment(
                                   query_string({{"experiment_name", name}});
 
   auto id_of =
-      [&](const http_answer& answer) -> result<std::string, std::string> {
+      [&](const http_response& received) -> result<std::string, std::string> {
     simdjson::dom::parser parser;
     auto experiment =
-        parse_member(parser, answer.body, "experiment", operation);
+        parse_member(parser, received.body, "experiment", operation);
     if (!experiment) return failure(experiment.error());
     auto id = string_field(*experiment, "experiment_id");
     if (!id) {
@@ -520,7 +521,7 @@ result<std::string, std::string> mlflow_client::get_or_create_experiment(
       error_code_of(lookup->body) != "RESOURCE_DOES_NOT_EXIST") {
     return failure(redact(fmt::format(
         "MLflow {} failed: {} (GET {})", operation,
-        describe_answer(lookup->status, lookup->content_type, lookup->body),
+        describe_response(lookup->status, lookup->content_type, lookup->body),
         lookup_path)));
   }
 
@@ -550,7 +551,7 @@ result<std::string, std::string> mlflow_client::get_or_create_experiment(
   }
   return failure(redact(fmt::format(
       "MLflow {} failed: {} (POST {})", operation,
-      describe_answer(created->status, created->content_type, created->body),
+      describe_response(created->status, created->content_type, created->body),
       create_path)));
 }
 
@@ -565,11 +566,11 @@ result<std::string, std::string> mlflow_client::create_run(
   writer.member("start_time", start_time_ms);
   writer.finish();
 
-  auto answer =
+  auto received =
       send(operation, "POST", api_path("runs/create"), body, json_type);
-  if (!answer) return failure(answer.error());
+  if (!received) return failure(received.error());
   simdjson::dom::parser parser;
-  auto run = parse_member(parser, answer->body, "run", operation);
+  auto run = parse_member(parser, received->body, "run", operation);
   if (!run) return failure(run.error());
   simdjson::dom::element info;
   std::string_view run_id;
@@ -600,9 +601,9 @@ result<std::monostate, std::string> mlflow_client::log_batch(
         .raw_member("params", param_array(params, next_param, param_end))
         .raw_member("metrics", metric_array(metrics, next_metric, metric_end))
         .finish();
-    auto answer =
+    auto received =
         send(operation, "POST", api_path("runs/log-batch"), body, json_type);
-    if (!answer) return failure(answer.error());
+    if (!received) return failure(received.error());
     next_param = param_end;
     next_metric = metric_end;
   } while (next_param < params.size() || next_metric < metrics.size());
@@ -623,9 +624,9 @@ result<std::monostate, std::string> mlflow_client::set_run_terminated(
       .member("status", status)
       .member("end_time", end_time_ms)
       .finish();
-  auto answer = send("set run terminated", "POST", api_path("runs/update"),
-                     body, json_type);
-  if (!answer) return failure(answer.error());
+  auto received = send("set run terminated", "POST", api_path("runs/update"),
+                       body, json_type);
+  if (!received) return failure(received.error());
   return std::monostate{};
 }
 
@@ -637,10 +638,10 @@ result<std::monostate, std::string> mlflow_client::upload_artifact(
         check_path_component("run id", run_id), check_artifact_path(path)}) {
     if (!check) return failure(check.error());
   }
-  auto answer =
+  auto received =
       send("upload artifact", "PUT", artifact_path(experiment_id, run_id, path),
            std::string(content), "application/octet-stream");
-  if (!answer) return failure(answer.error());
+  if (!received) return failure(received.error());
   return std::monostate{};
 }
 
@@ -652,31 +653,32 @@ result<std::string, std::string> mlflow_client::download_artifact(
         check_path_component("run id", run_id), check_artifact_path(path)}) {
     if (!check) return failure(check.error());
   }
-  auto answer = send("download artifact", "GET",
-                     artifact_path(experiment_id, run_id, path), "", "");
-  if (!answer) return failure(answer.error());
-  return std::move(answer->body);
+  auto received = send("download artifact", "GET",
+                       artifact_path(experiment_id, run_id, path), "", "");
+  if (!received) return failure(received.error());
+  return std::move(received->body);
 }
 
 result<std::monostate, std::string> mlflow_client::create_registered_model(
     std::string_view name) {
   constexpr std::string_view operation = "create registered model";
   const std::string path = api_path("registered-models/create");
-  auto answer = send_allowing_client_error(
+  auto received = send_allowing_client_error(
       operation, "POST", path, json_body({{"name", name}}), json_type);
-  if (!answer) return failure(answer.error());
-  if (answer->status == 200) {
+  if (!received) return failure(received.error());
+  if (received->status == 200) {
     logger()->info("created MLflow registered model '{}'", name);
     return std::monostate{};
   }
-  if (answer->status == 400 &&
-      error_code_of(answer->body) == "RESOURCE_ALREADY_EXISTS") {
+  if (received->status == 400 &&
+      error_code_of(received->body) == "RESOURCE_ALREADY_EXISTS") {
     return std::monostate{};
   }
-  return failure(redact(fmt::format(
-      "MLflow {} failed: {} (POST {})", operation,
-      describe_answer(answer->status, answer->content_type, answer->body),
-      path)));
+  return failure(redact(
+      fmt::format("MLflow {} failed: {} (POST {})", operation,
+                  describe_response(received->status, received->content_type,
+                                    received->body),
+                  path)));
 }
 
 result<mlflow_model_version, std::string> mlflow_client::create_model_version(
@@ -690,13 +692,14 @@ result<mlflow_model_version, std::string> mlflow_client::create_model_version(
   }
   std::string source = fmt::format("mlflow-artifacts:/{}/{}/artifacts/{}",
                                    experiment_id, run_id, path);
-  auto answer =
+  auto received =
       send(operation, "POST", api_path("model-versions/create"),
            json_body({{"name", name}, {"source", source}, {"run_id", run_id}}),
            json_type);
-  if (!answer) return failure(answer.error());
+  if (!received) return failure(received.error());
   simdjson::dom::parser parser;
-  auto version = parse_member(parser, answer->body, "model_version", operation);
+  auto version =
+      parse_member(parser, received->body, "model_version", operation);
   if (!version) return failure(version.error());
   auto parsed = to_model_version(*version, operation);
   if (parsed) {
@@ -709,13 +712,14 @@ result<mlflow_model_version, std::string> mlflow_client::create_model_version(
 result<mlflow_model_version, std::string> mlflow_client::get_model_version(
     std::string_view name, std::string_view version) {
   constexpr std::string_view operation = "get model version";
-  auto answer = send(operation, "GET",
-                     api_path("model-versions/get") +
-                         query_string({{"name", name}, {"version", version}}),
-                     "", "");
-  if (!answer) return failure(answer.error());
+  auto received = send(operation, "GET",
+                       api_path("model-versions/get") +
+                           query_string({{"name", name}, {"version", version}}),
+                       "", "");
+  if (!received) return failure(received.error());
   simdjson::dom::parser parser;
-  auto object = parse_member(parser, answer->body, "model_version", operation);
+  auto object =
+      parse_member(parser, received->body, "model_version", operation);
   if (!object) return failure(object.error());
   return to_model_version(*object, operation);
 }
@@ -739,12 +743,12 @@ mlflow_client::search_model_versions(std::string_view name) {
                             {"max_results", page_size},
                             {"page_token", page_token}});
     }
-    auto answer = send(operation, "GET", path, "", "");
-    if (!answer) return failure(answer.error());
+    auto received = send(operation, "GET", path, "", "");
+    if (!received) return failure(received.error());
 
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (parser.parse(answer->body).get(root) != simdjson::SUCCESS) {
+    if (parser.parse(received->body).get(root) != simdjson::SUCCESS) {
       return failure(
           fmt::format("MLflow {}: the response is not valid JSON", operation));
     }
@@ -778,11 +782,11 @@ mlflow_client::search_model_versions(std::string_view name) {
 
 result<std::monostate, std::string> mlflow_client::set_model_alias(
     std::string_view name, std::string_view alias, std::string_view version) {
-  auto answer =
+  auto received =
       send("set model alias", "POST", api_path("registered-models/alias"),
            json_body({{"name", name}, {"alias", alias}, {"version", version}}),
            json_type);
-  if (!answer) return failure(answer.error());
+  if (!received) return failure(received.error());
   logger()->info("set alias '{}' of MLflow model '{}' to version {}", alias,
                  name, version);
   return std::monostate{};
@@ -792,13 +796,14 @@ result<mlflow_model_version, std::string>
 mlflow_client::get_model_version_by_alias(std::string_view name,
                                           std::string_view alias) {
   constexpr std::string_view operation = "get model version by alias";
-  auto answer = send(operation, "GET",
-                     api_path("registered-models/alias") +
-                         query_string({{"name", name}, {"alias", alias}}),
-                     "", "");
-  if (!answer) return failure(answer.error());
+  auto received = send(operation, "GET",
+                       api_path("registered-models/alias") +
+                           query_string({{"name", name}, {"alias", alias}}),
+                       "", "");
+  if (!received) return failure(received.error());
   simdjson::dom::parser parser;
-  auto object = parse_member(parser, answer->body, "model_version", operation);
+  auto object =
+      parse_member(parser, received->body, "model_version", operation);
   if (!object) return failure(object.error());
   return to_model_version(*object, operation);
 }
@@ -806,10 +811,10 @@ mlflow_client::get_model_version_by_alias(std::string_view name,
 result<std::monostate, std::string> mlflow_client::delete_model_alias(
     std::string_view name, std::string_view alias) {
   // MLflow reads DELETE parameters from the JSON body, not the query.
-  auto answer =
+  auto received =
       send("delete model alias", "DELETE", api_path("registered-models/alias"),
            json_body({{"name", name}, {"alias", alias}}), json_type);
-  if (!answer) return failure(answer.error());
+  if (!received) return failure(received.error());
   logger()->info("deleted alias '{}' of MLflow model '{}'", alias, name);
   return std::monostate{};
 }

@@ -166,7 +166,7 @@ class mlflow_client {
       std::string_view name, std::string_view alias);
 
  private:
-  struct http_answer {
+  struct http_response {
     int status = 0;
     std::string content_type;
     std::string body;
@@ -174,16 +174,16 @@ class mlflow_client {
 
   explicit mlflow_client(mlflow_client_config config);
 
-  // Sends one request with retries. Returns the answer when the status is
+  // Sends one request with retries. Returns the response when the status is
   // 2xx, and otherwise an error naming `operation`.
-  result<http_answer, std::string> send(std::string_view operation,
-                                        std::string_view method,
-                                        const std::string& path,
-                                        const std::string& body,
-                                        std::string_view content_type) const;
-  // Like send(), but also returns 4xx answers so the caller can accept a
+  result<http_response, std::string> send(std::string_view operation,
+                                          std::string_view method,
+                                          const std::string& path,
+                                          const std::string& body,
+                                          std::string_view content_type) const;
+  // Like send(), but also returns 4xx responses so the caller can accept a
   // given error_code. Retried failures are still errors.
-  result<http_answer, std::string> send_allowing_client_error(
+  result<http_response, std::string> send_allowing_client_error(
       std::string_view operation, std::string_view method,
       const std::string& path, const std::string& body,
       std::string_view content_type) const;

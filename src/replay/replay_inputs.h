@@ -22,7 +22,7 @@ struct replay_inputs {
 
 // Loads data set files for replay. A directory stands for its *.csv files
 // in name order. A SKAB file's asset id is its folder ("valve1" for
-// skab/valve1/0.csv), because a folder holds recordings of one rig; a NAB
+// skab/valve1/0.csv), because a folder contains recordings of one rig; a NAB
 // file's is "<folder>/<file stem>". A NAB file picks up the
 // labels in combined_windows.json beside it when that file exists.
 result<replay_inputs, std::string> load_replay_inputs(

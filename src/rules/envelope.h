@@ -8,7 +8,7 @@
 
 namespace ntscada {
 
-// Which limits an anomaly lies outside of.
+// The limits outside which a reading is an anomaly.
 enum class anomaly_band {
   lo_hi,      // below Lo or above Hi (the default)
   lolo_hihi,  // below LoLo or above HiHi
@@ -54,7 +54,7 @@ bool is_anomalous(const envelope_rule& rule, double value);
 // half-way up to and including the critical limit, CRITICAL beyond it.
 severity severity_of(const envelope& limits, double value);
 
-// Confidence in the rule's binary answer, in [0.5, 1]: 0.5 exactly on the
+// Confidence in the rule's binary verdict, in [0.5, 1]: 0.5 exactly on the
 // anomaly limit, rising linearly to 1.0 at the middle of the normal band on
 // the inside, and at one outer band width beyond the limit on the outside.
 double rule_confidence(const envelope_rule& rule, double value);

@@ -6,16 +6,11 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "reading/timestamp.h"
 #include "scoring/result_record.h"
 
 namespace ntscada {
 namespace {
-
-epoch_ns system_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto instance = module_logger("stream");
@@ -251,7 +246,7 @@ void stream_processor::poll_batch() {
 
 void stream_processor::process_batch() {
   if (batch_.empty()) return;
-  epoch_ns now = system_now();
+  epoch_ns now = wall_clock_now();
   items_.clear();
   readings_.clear();
   for (rd_kafka_message_t* message : batch_) {

@@ -13,7 +13,7 @@ namespace ntscada {
 // Version of the metadata.json layout; readers reject newer ones.
 inline constexpr int kModelFormatVersion = 1;
 
-// What a saved model folder holds besides the XGBoost model itself.
+// The contents of a saved model folder besides the XGBoost model itself.
 struct model_metadata {
   int format_version = kModelFormatVersion;
   std::string name;     // e.g. "ntscada-anomaly"

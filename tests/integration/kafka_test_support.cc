@@ -39,12 +39,8 @@ int partition_count(rd_kafka_t* handle, const std::string& topic) {
 std::unique_ptr<mock_cluster> start_cluster(int partitions) {
   auto cluster = mock_cluster::start(1);
   if (!cluster) throw std::runtime_error(cluster.error());
-  topic_names topics;
-  for (const std::string& topic : {topics.sensors, topics.processed,
-                                   topics.anomalies, topics.deadletter}) {
-    auto created = cluster.value()->create_topic(topic, partitions);
-    if (!created) throw std::runtime_error(created.error());
-  }
+  auto created = cluster.value()->create_topics(topic_names{}, partitions);
+  if (!created) throw std::runtime_error(created.error());
   return std::move(cluster.value());
 }
 

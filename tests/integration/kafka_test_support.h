@@ -49,7 +49,7 @@ std::int64_t committed_offset(const std::string& brokers,
                               const std::string& topic, std::int32_t partition);
 
 // Options for a processor against the embedded broker: one-millisecond
-// fetch waits, because the mock broker holds an empty fetch for the whole
+// fetch waits, because the mock broker delays an empty fetch for the whole
 // fetch.wait.max.ms.
 stream_options test_stream_options(const std::string& brokers,
                                    const std::string& group);

@@ -163,7 +163,7 @@ TEST_F(StreamCommandTest, SigtermRestartLosesNothing) {
 }
 
 TEST_F(StreamCommandTest, KillBeforeAcknowledgementCommitsNothing) {
-  // Ten readings on one partition. The first run holds its outputs in the
+  // Ten readings on one partition. The first run keeps its outputs in the
   // producer (linger.ms) far longer than the auto-commit interval and is
   // killed before any is acknowledged: nothing may be committed.
   std::vector<std::pair<std::string, std::string>> inputs;

@@ -27,7 +27,7 @@ std::int64_t now_ms() {
       .count();
 }
 
-// Flask's answer to an unknown path, as MLflow's server sends it.
+// Flask's response to an unknown path, as MLflow's server sends it.
 constexpr std::string_view not_found_html =
     "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"
     "<h1>Not Found</h1>\n<p>The requested URL was not found on the server. "
@@ -77,7 +77,7 @@ struct registered_model {
   std::map<std::string, std::uint64_t> aliases;
 };
 
-// An error answer that a handler returns instead of a body.
+// An error response that a handler returns instead of a body.
 struct api_error {
   int status;
   std::string error_code;
@@ -173,7 +173,7 @@ class parameters {
   bool malformed_ = false;
 };
 
-// A handler returns the JSON body of a 200 answer or an error.
+// A handler returns the JSON body of a 200 response or an error.
 using handler_result = std::variant<std::string, api_error>;
 
 }  // namespace
@@ -211,7 +211,7 @@ struct fake_mlflow_server::state {
   std::map<std::string, registered_model> models;
 
   // Records the request, then applies the test hooks. Returns true when a
-  // hook produced the answer.
+  // hook produced the response.
   bool apply_hooks(const httplib::Request& request,
                    httplib::Response& response);
   void route(const httplib::Request& request, httplib::Response& response);

@@ -27,7 +27,7 @@ struct recorded_request {
 // and create, runs/create, log-batch, update and get, the artifact proxy
 // PUT and GET, registered-models/create, model-versions/create, get and
 // search (filter name='...' only), and registered-models/alias POST, GET
-// and DELETE. Status codes, error codes and quirks follow recorded answers
+// and DELETE. Status codes, error codes and quirks follow recorded responses
 // of a real server: 400 for a POST/PATCH/DELETE body without an
 // application/json Content-Type, DELETE parameters read from the body only,
 // 400 INVALID_PARAMETER_VALUE for a missing alias on GET, 500 for a missing
@@ -45,10 +45,10 @@ class fake_mlflow_server {
   // "http://127.0.0.1:<port>".
   std::string tracking_uri() const;
 
-  // Answers the next `count` requests with `status` (500 or 503) and an
+  // Responds to the next `count` requests with `status` (500 or 503) and an
   // MLflow error body, before any other check. Such requests are recorded.
   void fail_next_requests(int count, int status);
-  // Answers 401 to every request whose Authorization header is not
+  // Responds with 401 to every request whose Authorization header is not
   // "Bearer <token>". An empty token turns the check off.
   void require_bearer_token(std::string token);
   // Waits `delay` before answering each request.

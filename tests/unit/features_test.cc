@@ -101,7 +101,7 @@ TEST_F(FeatureExtractorTest, RollingWindowsSlide) {
   feature_extractor extractor(statistics_);
   auto slot = extractor.intern({"pump/temp", "temperature", "pump", "C"});
   std::vector<float> out(feature_count);
-  // Values 0, 10, ..., 60: the 5-window holds 20, 30, 40, 50, 60.
+  // Values 0, 10, ..., 60: the 5-window contains 20, 30, 40, 50, 60.
   for (int i = 0; i <= 6; ++i) {
     extractor.extract(slot, kBaseTime + i * kMinute, 10.0 * i, out);
   }
@@ -111,7 +111,7 @@ TEST_F(FeatureExtractorTest, RollingWindowsSlide) {
   // Population deviation of 20..60 step 10 is sqrt(200) = 14.142.
   EXPECT_FLOAT_EQ(out[column("std_5_z")],
                   static_cast<float>(std::sqrt(200.0) / 10));
-  // The 10-window holds all seven values 0..60, mean 30.
+  // The 10-window contains all seven values 0..60, mean 30.
   EXPECT_FLOAT_EQ(out[column("mean_10_z")], -2.0f);
   EXPECT_FLOAT_EQ(out[column("window_fill")], 7.0f / 30);
 }
