@@ -6,9 +6,12 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/mlflow_options.h"
 #include "cli/options.h"
 #include "common/logging.h"
 #include "registry/local_registry.h"
+#include "registry/mlflow_mirror.h"
+#include "registry/model_archive.h"
 
 namespace ntscada {
 namespace {
@@ -19,6 +22,10 @@ struct models_arguments {
   std::string name;
   int version = 0;
   std::string alias;
+  std::vector<std::string> references;
+  std::string archive;
+  bool keep_aliases = false;
+  mlflow_arguments mlflow;
 };
 
 int fail(const std::string& message) {
@@ -82,12 +89,104 @@ int delete_model(const models_arguments& args) {
   return EXIT_SUCCESS;
 }
 
+// Returns the mirror for the configured MLflow server, or an error when
+// none is configured.
+result<mlflow_mirror, std::string> open_mirror(local_registry& registry,
+                                               const models_arguments& args) {
+  auto client = make_mlflow_client(args.mlflow);
+  if (!client) return failure{client.error()};
+  if (!client->has_value()) {
+    return failure{
+        std::string("no MLflow server configured; pass --mlflow-uri or set "
+                    "NTSCADA_MLFLOW_TRACKING_URI")};
+  }
+  return mlflow_mirror(registry, std::move(**client), args.mlflow.experiment);
+}
+
+int sync_models(const models_arguments& args) {
+  local_registry registry(args.registry);
+  auto mirror = open_mirror(registry, args);
+  if (!mirror) {
+    module_logger("models")->error("{}", mirror.error());
+    return kExitUsage;
+  }
+  mlflow_sync_summary summary = mirror->sync();
+  for (const std::string& error : summary.errors) {
+    module_logger("models")->error("{}", error);
+  }
+  std::cout << fmt::format(
+      "pushed {} versions, {} already in MLflow, {} aliases set, {} errors\n",
+      summary.versions_pushed, summary.versions_present, summary.aliases_set,
+      summary.errors.size());
+  return summary.errors.empty() ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int pull_model(const models_arguments& args) {
+  local_registry registry(args.registry);
+  auto mirror = open_mirror(registry, args);
+  if (!mirror) {
+    module_logger("models")->error("{}", mirror.error());
+    return kExitUsage;
+  }
+  auto version = mirror->pull(args.reference);
+  if (!version) return fail(version.error());
+  std::cout << describe(version.value()) << '\n';
+  return EXIT_SUCCESS;
+}
+
+int export_archive(const models_arguments& args) {
+  local_registry registry(args.registry);
+  std::vector<registered_version> versions;
+  if (args.references.empty()) {
+    auto names = registry.list_models();
+    if (!names) return fail(names.error());
+    for (const std::string& name : names.value()) {
+      auto listed = registry.list_versions(name);
+      if (!listed) return fail(listed.error());
+      versions.insert(versions.end(), listed->begin(), listed->end());
+    }
+  } else {
+    for (const std::string& reference : args.references) {
+      auto version = registry.resolve(reference);
+      if (!version) return fail(version.error());
+      versions.push_back(std::move(version.value()));
+    }
+  }
+  auto exported = export_models(registry, versions, args.archive);
+  if (!exported) return fail(exported.error());
+  for (const archived_version& v : exported.value()) {
+    std::cout << fmt::format("exported {}@{}\n", v.name, v.exported_version);
+  }
+  std::cout << fmt::format("wrote {} versions to {}\n", exported->size(),
+                           args.archive);
+  return EXIT_SUCCESS;
+}
+
+int import_archive(const models_arguments& args) {
+  local_registry registry(args.registry);
+  auto imported = import_models(registry, args.archive, args.keep_aliases);
+  if (!imported) return fail(imported.error());
+  for (const archived_version& v : imported.value()) {
+    std::cout << fmt::format(
+        "{}@{} {} {}@{}{}\n", v.name, v.exported_version,
+        v.already_present ? "is already" : "imported as", v.name,
+        v.local_version,
+        v.aliases.empty()
+            ? std::string()
+            : fmt::format("  aliases {} {}", fmt::join(v.aliases, ","),
+                          args.keep_aliases ? "set" : "not set"));
+  }
+  return EXIT_SUCCESS;
+}
+
 }  // namespace
 
 void add_models_command(CLI::App& app) {
   auto args = std::make_shared<models_arguments>();
   CLI::App* models = app.add_subcommand(
-      "models", "List, show, promote and delete registered model versions.");
+      "models",
+      "Manage registered model versions: list, show, promote, delete, "
+      "sync with MLflow, export and import archives.");
   models->require_subcommand(1);
   models->add_option("--registry", args->registry, "Model registry folder");
 
@@ -115,6 +214,43 @@ void add_models_command(CLI::App& app) {
   remove->add_option("name", args->name, "Model name")->required();
   remove->add_option("version", args->version, "Version number")->required();
   remove->callback([args] { std::exit(delete_model(*args)); });
+
+  CLI::App* sync = models->add_subcommand(
+      "sync",
+      "Push every local version and alias that the MLflow server is missing");
+  add_mlflow_options(*sync, args->mlflow);
+  sync->callback([args] { std::exit(sync_models(*args)); });
+
+  CLI::App* pull = models->add_subcommand(
+      "pull",
+      "Download a version from MLflow into the local registry, verifying "
+      "its checksum; an alias reference also moves the local alias");
+  pull->add_option("reference", args->reference,
+                   "NAME (production alias, else highest READY version), "
+                   "NAME@VERSION or NAME@ALIAS")
+      ->required();
+  add_mlflow_options(*pull, args->mlflow);
+  pull->callback([args] { std::exit(pull_model(*args)); });
+
+  CLI::App* exporter = models->add_subcommand(
+      "export", "Write versions into one .tar.gz archive to copy elsewhere");
+  exporter->add_option("--output", args->archive, "Archive file to write")
+      ->required();
+  exporter->add_option("reference", args->references,
+                       "Versions to export (default: all), as NAME, "
+                       "NAME@VERSION or NAME@ALIAS");
+  exporter->callback([args] { std::exit(export_archive(*args)); });
+
+  CLI::App* importer = models->add_subcommand(
+      "import",
+      "Register the versions of an exported archive as new local versions");
+  importer->add_option("archive", args->archive, "Archive written by export")
+      ->required()
+      ->check(CLI::ExistingFile);
+  importer->add_flag("--keep-aliases", args->keep_aliases,
+                     "Also point the archive's aliases at the imported "
+                     "versions (default: aliases are left alone)");
+  importer->callback([args] { std::exit(import_archive(*args)); });
 }
 
 }  // namespace ntscada

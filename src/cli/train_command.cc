@@ -7,12 +7,15 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/mlflow_options.h"
 #include "cli/options.h"
+#include "common/json_writer.h"
 #include "common/logging.h"
 #include "features/feature_schema.h"
 #include "history/sqlite_history_store.h"
 #include "reading/timestamp.h"
 #include "registry/local_registry.h"
+#include "registry/mlflow_mirror.h"
 #include "training/model_bundle.h"
 #include "training/training_report.h"
 
@@ -29,6 +32,7 @@ struct train_arguments {
   std::string split = "chronological";
   std::string registry = "models";
   std::string reports = "reports";
+  mlflow_arguments mlflow;
   training_options options;
 };
 
@@ -93,6 +97,48 @@ model_metadata metadata_for(const training_run& run,
   return m;
 }
 
+// Pushes both registered versions to MLflow and returns the report's
+// "mlflow" object. A failure leaves the models in the local registry only;
+// `ntscada models sync` pushes them later.
+std::string push_to_mlflow(local_registry& registry, mlflow_client client,
+                           const mlflow_arguments& args,
+                           const registered_version& anomaly,
+                           const registered_version& state) {
+  auto logger = module_logger("train");
+  std::string uri = client.tracking_uri();
+  mlflow_mirror mirror(registry, std::move(client), args.experiment);
+  std::string out;
+  auto pushed_anomaly = mirror.push(anomaly);
+  auto pushed_state = pushed_anomaly
+                          ? mirror.push(state)
+                          : result<mlflow_mirror_record, std::string>(
+                                failure{pushed_anomaly.error()});
+  if (!pushed_anomaly || !pushed_state) {
+    const std::string& error =
+        !pushed_anomaly ? pushed_anomaly.error() : pushed_state.error();
+    logger->warn(
+        "MLflow push to {} failed; the models stay in the local registry {} "
+        "and `ntscada models sync` pushes them later: {}",
+        uri, registry.root().string(), error);
+    json_object_writer(out)
+        .member("status", "failed")
+        .member("tracking_uri", uri)
+        .member("error", error)
+        .finish();
+    return out;
+  }
+  json_object_writer(out)
+      .member("status", "pushed")
+      .member("tracking_uri", uri)
+      .member("experiment_id", pushed_anomaly->experiment_id)
+      .member("anomaly_run_id", pushed_anomaly->run_id)
+      .member("anomaly_model_version", pushed_anomaly->model_version)
+      .member("state_run_id", pushed_state->run_id)
+      .member("state_model_version", pushed_state->model_version)
+      .finish();
+  return out;
+}
+
 int run_train(train_arguments& args) {
   auto logger = module_logger("train");
   if (args.split != "chronological" && args.split != "stratified") {
@@ -107,8 +153,11 @@ int run_train(train_arguments& args) {
                            : split_kind::stratified_random;
   auto window = make_window(args);
   auto envelopes = load_envelopes(args.envelopes);
-  if (!window || !envelopes) {
-    logger->error("{}", !window ? window.error() : envelopes.error());
+  auto mlflow = make_mlflow_client(args.mlflow);
+  if (!window || !envelopes || !mlflow) {
+    logger->error("{}", !window      ? window.error()
+                        : !envelopes ? envelopes.error()
+                                     : mlflow.error());
     return kExitUsage;
   }
   auto store = sqlite_history_store::open(args.store);
@@ -190,6 +239,11 @@ int run_train(train_arguments& args) {
   run.anomaly_model_id =
       fmt::format("ntscada-anomaly@{}", anomaly_version->version);
   run.state_model_id = fmt::format("ntscada-state@{}", state_version->version);
+  if (mlflow->has_value()) {
+    run.mlflow_json =
+        push_to_mlflow(registry, std::move(**mlflow), args.mlflow,
+                       anomaly_version.value(), state_version.value());
+  }
   report = training_report_json(run, outcome.value());
 
   std::filesystem::create_directories(args.reports);
@@ -257,6 +311,7 @@ void add_train_command(CLI::App& app) {
                       "Model registry folder; both models are registered "
                       "there as new versions");
   command->add_option("--reports", args->reports, "Folder for reports");
+  add_mlflow_options(*command, args->mlflow);
   command->callback([args] { std::exit(run_train(*args)); });
 }
 

@@ -335,8 +335,14 @@ result<registered_version, std::string> local_registry::resolve(
     if (!wanted) {
       auto alias = aliases->find(std::string(selector));
       if (alias == aliases->end()) {
-        return failure{
-            fmt::format("model {} has no alias '{}'", name, selector)};
+        std::vector<std::string_view> known;
+        for (const auto& [known_alias, target] : aliases.value()) {
+          known.push_back(known_alias);
+        }
+        return failure{fmt::format(
+            "model {} has no alias '{}'; its aliases: {}", name, selector,
+            known.empty() ? std::string("none")
+                          : fmt::format("{}", fmt::join(known, ", ")))};
       }
       wanted = alias->second;
     }
@@ -424,6 +430,36 @@ result<bool, std::string> local_registry::delete_version(std::string_view name,
   }
   fs::remove_all(doomed, error);
   return true;
+}
+
+result<std::optional<registered_version>, std::string>
+local_registry::find_by_checksum(std::string_view name,
+                                 std::string_view sha256) const {
+  if (!fs::is_directory(root_ / std::string(name))) {
+    return std::optional<registered_version>();
+  }
+  auto versions = list_versions(name);
+  if (!versions) return failure{versions.error()};
+  for (auto& version : versions.value()) {
+    if (version.sha256 == sha256) {
+      return std::optional<registered_version>(std::move(version));
+    }
+  }
+  return std::optional<registered_version>();
+}
+
+result<bool, std::string> local_registry::write_version_note(
+    const registered_version& version, std::string_view file_name,
+    const std::string& text) {
+  if (std::string problem = validate_name(file_name); !problem.empty()) {
+    return failure{"invalid note file name " + problem};
+  }
+  if (file_name == "model.json" || file_name == "metadata.json" ||
+      file_name == "version.json") {
+    return failure{
+        fmt::format("{} belongs to the registry and is not a note", file_name)};
+  }
+  return write_atomically(version.folder / std::string(file_name), text);
 }
 
 }  // namespace ntscada

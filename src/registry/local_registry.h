@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,19 @@ class local_registry {
                                          std::string_view alias);
   // Deletes a version that no alias points at.
   result<bool, std::string> delete_version(std::string_view name, int version);
+
+  // Returns the version of `name` whose model file has `sha256`, or an
+  // empty optional when there is none or the model does not exist yet.
+  result<std::optional<registered_version>, std::string> find_by_checksum(
+      std::string_view name, std::string_view sha256) const;
+
+  // Writes `text` atomically as `file_name` into the folder of `version`,
+  // for records kept beside a version such as its MLflow location. The
+  // registry's own files (model.json, metadata.json, version.json) cannot
+  // be written this way.
+  result<bool, std::string> write_version_note(
+      const registered_version& version, std::string_view file_name,
+      const std::string& text);
 
   const std::filesystem::path& root() const { return root_; }
 

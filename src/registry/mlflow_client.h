@@ -98,6 +98,9 @@ class mlflow_client {
   // URI or retry policy. Opens no connection.
   static result<mlflow_client, std::string> create(mlflow_client_config config);
 
+  // The tracking URI as configured; it never holds credentials.
+  const std::string& tracking_uri() const { return config_.tracking_uri; }
+
   // Returns the id of the experiment named `name`, creating it when it does
   // not exist. A concurrent creation by another client is handled.
   result<std::string, std::string> get_or_create_experiment(

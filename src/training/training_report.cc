@@ -151,6 +151,7 @@ std::string training_report_json(const training_run& run,
       .raw_member("metrics", metrics)
       .raw_member("phases", timings)
       .raw_member("models", models)
+      .raw_member("mlflow", run.mlflow_json)
       .raw_member("state_classes", state_names_json())
       .finish();
   return out;

@@ -19,6 +19,9 @@ struct training_run {
   training_options options;
   std::string anomaly_model_id;
   std::string state_model_id;
+  // Where the models went besides the local registry, as one JSON object;
+  // for example {"status":"pushed",...} or {"status":"failed","error":...}.
+  std::string mlflow_json = R"({"status":"not_configured"})";
 };
 
 // Builds the JSON report: time, window, class counts, label source, split,

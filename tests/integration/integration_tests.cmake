@@ -14,9 +14,11 @@ gtest_discover_tests(integration_tests PROPERTIES LABELS integration
                      DISCOVERY_TIMEOUT 30)
 
 add_executable(train_command_tests integration/train_command_test.cc
-               integration/child_process.cc)
-target_include_directories(train_command_tests PRIVATE integration)
-target_link_libraries(train_command_tests PRIVATE GTest::gtest_main)
+               integration/child_process.cc support/fake_mlflow_server.cc)
+target_include_directories(train_command_tests PRIVATE integration .)
+target_link_libraries(train_command_tests PRIVATE ntscada::common
+                      PkgConfig::HTTPLIB simdjson::simdjson Threads::Threads
+                      GTest::gtest_main)
 target_compile_definitions(train_command_tests PRIVATE
   NTSCADA_BINARY="$<TARGET_FILE:ntscada>"
   NTSCADA_SHARED_DATA="${NTSCADA_SHARED_DATA}"

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "child_process.h"
+#include "support/fake_mlflow_server.h"
 
 namespace ntscada {
 namespace {
@@ -105,6 +106,102 @@ TEST_F(TrainCommandTest, TrainsAndEvaluatesOnSkab) {
             0)
       << output;
   EXPECT_NE(output.find("false alarm rate"), std::string::npos) << output;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+}
+
+TEST_F(TrainCommandTest, MlflowOutageKeepsModelsLocalUntilSync) {
+  fs::path skab = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1";
+  ASSERT_TRUE(fs::exists(skab / "0.csv")) << "SKAB data not found at " << skab;
+  std::string output;
+  ASSERT_EQ(run("import " + (skab / "0.csv").string() + " --store " + store(),
+                output),
+            0)
+      << output;
+  std::string train = "train --store " + store() + " " + outputs() +
+                      " --start 2020-03-09T00:00:00Z --end "
+                      "2020-03-10T00:00:00Z --trees 5 --state-rounds 5";
+  // Nothing listens on loopback port 1: the push fails, the models stay.
+  ASSERT_EQ(run(train + " --mlflow-uri http://127.0.0.1:1", output), 0)
+      << output;
+  EXPECT_NE(output.find("ntscada models sync"), std::string::npos) << output;
+  fs::path report = fs::directory_iterator(folder_ / "reports")->path();
+  EXPECT_NE(read_text(report).find("\"mlflow\":{\"status\":\"failed\""),
+            std::string::npos)
+      << read_text(report);
+  EXPECT_TRUE(fs::exists(folder_ / "models" / "ntscada-anomaly" / "1"));
+
+  fake_mlflow_server server;
+  std::string registry = "--registry " + (folder_ / "models").string();
+  ASSERT_EQ(
+      run("models " + registry + " sync --mlflow-uri " + server.tracking_uri(),
+          output),
+      0)
+      << output;
+  EXPECT_NE(output.find("pushed 2 versions, 0 already in MLflow"),
+            std::string::npos)
+      << output;
+
+  // The next training run pushes directly.
+  fs::remove_all(folder_ / "reports");
+  ASSERT_EQ(run(train + " --mlflow-uri " + server.tracking_uri(), output), 0)
+      << output;
+  report = fs::directory_iterator(folder_ / "reports")->path();
+  std::string text = read_text(report);
+  EXPECT_NE(text.find("\"status\":\"pushed\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"anomaly_model_version\":\"2\""), std::string::npos)
+      << text;
+}
+
+TEST_F(TrainCommandTest, ExportedArchiveImportsElsewhere) {
+  fs::path skab = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1";
+  ASSERT_TRUE(fs::exists(skab / "0.csv")) << "SKAB data not found at " << skab;
+  std::string output;
+  ASSERT_EQ(run("import " + (skab / "0.csv").string() + " --store " + store(),
+                output),
+            0)
+      << output;
+  ASSERT_EQ(run("train --store " + store() + " " + outputs() +
+                    " --start 2020-03-09T00:00:00Z --end "
+                    "2020-03-10T00:00:00Z --trees 5 --state-rounds 5",
+                output),
+            0)
+      << output;
+  std::string registry = "--registry " + (folder_ / "models").string();
+  ASSERT_EQ(run("models " + registry + " promote ntscada-anomaly 1 production",
+                output),
+            0)
+      << output;
+  std::string archive = (folder_ / "models.tar.gz").string();
+  ASSERT_EQ(run("models " + registry + " export --output " + archive, output),
+            0)
+      << output;
+  EXPECT_NE(output.find("wrote 2 versions"), std::string::npos) << output;
+
+  std::string other = "--registry " + (folder_ / "elsewhere").string();
+  ASSERT_EQ(
+      run("models " + other + " import --keep-aliases " + archive, output), 0)
+      << output;
+  EXPECT_NE(output.find("ntscada-anomaly@1 imported as ntscada-anomaly@1  "
+                        "aliases production set"),
+            std::string::npos)
+      << output;
+  ASSERT_EQ(run("models " + other + " show ntscada-anomaly@production", output),
+            0)
+      << output;
+  EXPECT_NE(output.find("checksum ok"), std::string::npos) << output;
+
+  // A truncated copy is refused with the file named, and adds nothing.
+  fs::resize_file(archive, fs::file_size(archive) / 3);
+  ASSERT_NE(run("models " + other + " import " + archive, output), 0) << output;
+  EXPECT_NE(output.find("models.tar.gz"), std::string::npos) << output;
+  ASSERT_EQ(run("models " + other + " list", output), 0) << output;
+  EXPECT_NE(output.find("ntscada-anomaly (1 versions)"), std::string::npos)
+      << output;
 }
 
 TEST_F(TrainCommandTest, DemoAccountsForEveryReading) {

@@ -67,6 +67,7 @@ struct model_version {
   std::string source;
   std::string run_id;
   std::int64_t creation_timestamp = 0;
+  std::string status = "READY";
 };
 
 struct registered_model {
@@ -707,7 +708,7 @@ std::string fake_mlflow_server::state::model_version_json(
       .member("description", "")
       .member("source", entry.source)
       .member("run_id", entry.run_id)
-      .member("status", "READY")
+      .member("status", entry.status)
       .member("run_link", "");
   // MLflow leaves out an empty repeated field.
   if (aliases.size() > 2) writer.raw_member("aliases", aliases);
@@ -911,6 +912,18 @@ int fake_mlflow_server::port() const { return state_->port; }
 
 std::string fake_mlflow_server::tracking_uri() const {
   return fmt::format("http://127.0.0.1:{}", state_->port);
+}
+
+bool fake_mlflow_server::set_version_status(const std::string& name,
+                                            std::uint64_t version,
+                                            std::string status) {
+  std::lock_guard lock(state_->mutex);
+  auto model = state_->models.find(name);
+  if (model == state_->models.end()) return false;
+  auto entry = model->second.versions.find(version);
+  if (entry == model->second.versions.end()) return false;
+  entry->second.status = std::move(status);
+  return true;
 }
 
 void fake_mlflow_server::fail_next_requests(int count, int status) {

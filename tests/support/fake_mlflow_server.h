@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -51,6 +52,10 @@ class fake_mlflow_server {
   // Responds with 401 to every request whose Authorization header is not
   // "Bearer <token>". An empty token turns the check off.
   void require_bearer_token(std::string token);
+  // Sets the status that model version `version` of `name` reports, such
+  // as "PENDING_REGISTRATION". Returns false when there is no such version.
+  bool set_version_status(const std::string& name, std::uint64_t version,
+                          std::string status);
   // Waits `delay` before answering each request.
   void set_response_delay(std::chrono::milliseconds delay);
 

@@ -70,7 +70,8 @@ TEST_F(LocalRegistryTest, ResolvesAliasesAndNewest) {
 
   auto unknown = reg.resolve("m@staging");
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error(), "model m has no alias 'staging'");
+  EXPECT_EQ(unknown.error(),
+            "model m has no alias 'staging'; its aliases: production");
   auto missing = reg.resolve("m@42");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error(), "model m has no version 42");
@@ -137,6 +138,19 @@ TEST_F(LocalRegistryTest, NewerFormatRejected) {
   EXPECT_NE(listed.error().find("format version 2, newer than the 1"),
             std::string::npos)
       << listed.error();
+}
+
+TEST_F(LocalRegistryTest, UnknownAliasNamed) {
+  auto reg = registry();
+  ASSERT_TRUE(reg.register_version("m", source_));
+  ASSERT_TRUE(reg.set_alias("m", "staging", 1));
+  auto version = reg.resolve("m@production");
+  ASSERT_FALSE(version);
+  EXPECT_EQ(version.error(),
+            "model m has no alias 'production'; its aliases: staging");
+  auto missing = reg.resolve("m@7");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), "model m has no version 7");
 }
 
 TEST_F(LocalRegistryTest, MissingRegistryNamed) {

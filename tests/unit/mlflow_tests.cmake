@@ -7,6 +7,7 @@ include(GoogleTest)
 
 add_executable(mlflow_tests
   ${CMAKE_CURRENT_LIST_DIR}/mlflow_client_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/mlflow_mirror_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/../support/fake_mlflow_server.cc)
 target_include_directories(mlflow_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
 target_link_libraries(mlflow_tests PRIVATE ntscada::mlflow PkgConfig::HTTPLIB
