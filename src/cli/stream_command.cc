@@ -8,6 +8,8 @@
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "rules/rule_scorer.h"
+#include "serving/model_scorer.h"
+#include "serving/model_watcher.h"
 #include "stream/stream_processor.h"
 
 namespace ntscada {
@@ -20,6 +22,10 @@ struct stream_arguments {
   std::vector<std::string> producer_properties;
   bool allow_missing_unit = false;
   int future_skew_seconds = 300;
+  bool rules_only = false;
+  model_watch_options models;
+  double model_check_seconds = 10;
+  model_scoring_options scoring;
 };
 
 int run_stream(stream_arguments& args) {
@@ -43,14 +49,42 @@ int run_stream(stream_arguments& args) {
     logger->error("{}", table.error());
     return kExitUsage;
   }
-  auto processor = stream_processor::create(
-      args.options, std::make_unique<rule_scorer>(std::move(table.value())));
+  if (args.rules_only) {
+    auto processor = stream_processor::create(
+        args.options, std::make_unique<rule_scorer>(std::move(table.value())));
+    if (!processor) {
+      logger->error("{}", processor.error());
+      return kExitUsage;
+    }
+    install_stop_signals();
+    return processor.value()->run(stop_requested);
+  }
+
+  // The watcher loads the registered models before the first poll, then
+  // checks for promotions in the background and on SIGHUP.
+  auto scoring =
+      std::make_unique<model_scorer>(std::move(table.value()), args.scoring);
+  model_scorer& scorer = *scoring;
+  serving_stats serving;
+  args.models.interval = std::chrono::milliseconds(
+      static_cast<std::int64_t>(args.model_check_seconds * 1000));
+  args.models.reload_flag = &reload_requested;
+  model_watcher watcher(args.models, scorer, serving);
+  watcher.check_now();
+  auto processor = stream_processor::create(args.options, std::move(scoring));
   if (!processor) {
     logger->error("{}", processor.error());
     return kExitUsage;
   }
   install_stop_signals();
-  return processor.value()->run(stop_requested);
+  install_reload_signal();
+  watcher.start();
+  int code = processor.value()->run(stop_requested);
+  watcher.stop();
+  logger->info("model checks {}, reloads {}, load failures {}, last {}",
+               serving.checks.load(), serving.reloads.load(),
+               serving.load_failures.load(), serving.detector());
+  return code;
 }
 
 }  // namespace
@@ -59,9 +93,10 @@ void add_stream_command(CLI::App& app) {
   auto args = std::make_shared<stream_arguments>();
   CLI::App* command = app.add_subcommand(
       "stream",
-      "Consume readings from Kafka, score them with envelope rules and "
-      "publish results, anomalies and dead letters. Stops cleanly on SIGINT "
-      "or SIGTERM.");
+      "Consume readings from Kafka, score them with the registered models "
+      "(the envelope rules when none is usable) and publish results, "
+      "anomalies and dead letters. Checks the registry for promoted models "
+      "periodically and on SIGHUP. Stops cleanly on SIGINT or SIGTERM.");
   command
       ->add_option("--brokers", args->options.brokers,
                    "Kafka bootstrap servers, host:port[,host:port]")
@@ -91,6 +126,23 @@ void add_stream_command(CLI::App& app) {
                       "librdkafka consumer property name=value (repeatable)");
   command->add_option("--producer-property", args->producer_properties,
                       "librdkafka producer property name=value (repeatable)");
+  command->add_option("--registry", args->models.registry,
+                      "Model registry folder");
+  command->add_option("--anomaly-model", args->models.references.anomaly,
+                      "Anomaly model: NAME (production alias, else newest), "
+                      "NAME@ALIAS or NAME@VERSION");
+  command->add_option("--state-model", args->models.references.state,
+                      "State model, as --anomaly-model");
+  command
+      ->add_option("--model-check-seconds", args->model_check_seconds,
+                   "How often the registry is checked for promoted models")
+      ->check(CLI::Range(0.1, 86400.0));
+  command
+      ->add_option("--anomaly-threshold", args->scoring.anomaly_threshold,
+                   "Anomaly probability from which a reading is anomalous")
+      ->check(CLI::Range(0.0, 1.0));
+  command->add_flag("--rules-only", args->rules_only,
+                    "Score with the envelope rules and ignore the registry");
   command->callback([args] { std::exit(run_stream(*args)); });
 }
 

@@ -17,6 +17,7 @@
 #include "registry/local_registry.h"
 #include "registry/mlflow_mirror.h"
 #include "training/model_bundle.h"
+#include "training/model_registration.h"
 #include "training/training_report.h"
 
 namespace ntscada {
@@ -67,34 +68,6 @@ result<history_query, std::string> make_window(const train_arguments& args) {
                                format_rfc3339(query.end))};
   }
   return query;
-}
-
-std::string compact_version(epoch_ns now) {
-  std::string text = format_rfc3339(now);  // 2026-12-04T17:29:00.123Z
-  std::string out;
-  for (char c : text.substr(0, 19)) {
-    if (c != '-' && c != ':') out.push_back(c);
-  }
-  return out + "Z";
-}
-
-model_metadata metadata_for(const training_run& run,
-                            const training_outcome& outcome, std::string name,
-                            std::string kind, std::string metrics,
-                            std::string parameters, std::string training) {
-  model_metadata m;
-  m.name = std::move(name);
-  m.version = run.version;
-  m.created = run.created;
-  m.kind = std::move(kind);
-  m.xgboost_version = xgboost_version();
-  m.code_version = NTSCADA_VERSION;
-  m.feature_names.assign(feature_names.begin(), feature_names.end());
-  m.statistics = outcome.statistics;
-  m.metrics_json = std::move(metrics);
-  m.parameters_json = std::move(parameters);
-  m.training_json = std::move(training);
-  return m;
 }
 
 // Pushes both registered versions to MLflow and returns the report's
@@ -189,72 +162,32 @@ int run_train(train_arguments& args) {
   run.source = "sqlite:" + args.store;
   run.envelopes = envelopes->name();
   run.options = args.options;
-  // The report inside each model's metadata is written before the models
-  // have version numbers; the report file below carries them.
-  std::string report = training_report_json(run, outcome.value());
-
-  std::string anomaly_metrics;
-  append_metrics_json(anomaly_metrics, outcome->anomaly_metrics);
-  std::string state_metrics;
-  std::vector<std::string_view> names;
-  for (auto state : all_operational_states) names.push_back(to_string(state));
-  append_metrics_json(state_metrics, outcome->state_metrics, names);
-
-  // Each model is written to a staging folder, then registered as the next
-  // version of its name; the staging folder is removed either way.
   local_registry registry(args.registry);
-  std::filesystem::path staging =
-      std::filesystem::temp_directory_path() /
-      fmt::format("ntscada-train-{}-{}", ::getpid(), run.version);
-  auto register_model = [&](const std::string& name, const xgboost_model& model,
-                            const model_metadata& metadata)
-      -> result<registered_version, std::string> {
-    std::filesystem::path folder = staging / name;
-    auto saved = save_model_bundle(folder, model, metadata);
-    if (!saved) return failure{saved.error()};
-    return registry.register_version(name, folder);
-  };
-  auto anomaly_version = register_model(
-      "ntscada-anomaly", outcome->anomaly_model,
-      metadata_for(run, outcome.value(), "ntscada-anomaly", "anomaly",
-                   anomaly_metrics, anomaly_parameters_json(args.options),
-                   report));
-  auto state_version =
-      anomaly_version
-          ? register_model(
-                "ntscada-state", outcome->state_model,
-                metadata_for(run, outcome.value(), "ntscada-state", "state",
-                             state_metrics, state_parameters_json(args.options),
-                             report))
-          : result<registered_version, std::string>(
-                failure{std::string("not registered")});
-  std::error_code ignored;
-  std::filesystem::remove_all(staging, ignored);
-  if (!anomaly_version || !state_version) {
-    logger->error(
-        "registering the models failed: {}",
-        !anomaly_version ? anomaly_version.error() : state_version.error());
+  auto registered = register_trained_models(registry, run, outcome.value());
+  if (!registered) {
+    logger->error("registering the models failed: {}", registered.error());
     return EXIT_FAILURE;
   }
+  const registered_version& anomaly_version = registered->anomaly;
+  const registered_version& state_version = registered->state;
   run.anomaly_model_id =
-      fmt::format("ntscada-anomaly@{}", anomaly_version->version);
-  run.state_model_id = fmt::format("ntscada-state@{}", state_version->version);
+      fmt::format("ntscada-anomaly@{}", anomaly_version.version);
+  run.state_model_id = fmt::format("ntscada-state@{}", state_version.version);
   if (mlflow->has_value()) {
-    run.mlflow_json =
-        push_to_mlflow(registry, std::move(**mlflow), args.mlflow,
-                       anomaly_version.value(), state_version.value());
+    run.mlflow_json = push_to_mlflow(registry, std::move(**mlflow), args.mlflow,
+                                     anomaly_version, state_version);
   }
-  report = training_report_json(run, outcome.value());
+  std::string report = training_report_json(run, outcome.value());
 
   std::filesystem::create_directories(args.reports);
   std::filesystem::path report_path =
       std::filesystem::path(args.reports) / ("train-" + run.version + ".json");
   std::ofstream(report_path) << report << '\n';
   std::cout << training_summary(run, outcome.value());
-  std::cout << fmt::format(
-      "  registered: {} in {}, {} in {}\n  report: {}\n", run.anomaly_model_id,
-      anomaly_version->folder.string(), run.state_model_id,
-      state_version->folder.string(), report_path.string());
+  std::cout << fmt::format("  registered: {} in {}, {} in {}\n  report: {}\n",
+                           run.anomaly_model_id,
+                           anomaly_version.folder.string(), run.state_model_id,
+                           state_version.folder.string(), report_path.string());
   return EXIT_SUCCESS;
 }
 

@@ -49,7 +49,7 @@ std::size_t type_index(std::string_view sensor_type) {
 }  // namespace
 
 feature_extractor::feature_extractor(const reference_statistics& statistics)
-    : statistics_(statistics), assets_(1) {}
+    : statistics_(&statistics), assets_(1) {}
 
 std::uint32_t feature_extractor::intern(const sensor_info& sensor) {
   auto [it, inserted] = slots_.try_emplace(
@@ -57,7 +57,9 @@ std::uint32_t feature_extractor::intern(const sensor_info& sensor) {
   if (!inserted) return it->second;
 
   sensor_state state;
-  state.statistics = &statistics_.find(sensor.sensor_id, sensor.sensor_type);
+  state.sensor_id = sensor.sensor_id;
+  state.sensor_type = sensor.sensor_type;
+  state.statistics = &statistics_->find(sensor.sensor_id, sensor.sensor_type);
   state.type = type_index(sensor.sensor_type);
   if (!sensor.asset_id.empty()) {
     auto [asset, added] = asset_slots_.try_emplace(
@@ -68,6 +70,13 @@ std::uint32_t feature_extractor::intern(const sensor_info& sensor) {
   }
   sensors_.push_back(state);
   return it->second;
+}
+
+void feature_extractor::rebind(const reference_statistics& statistics) {
+  statistics_ = &statistics;
+  for (sensor_state& sensor : sensors_) {
+    sensor.statistics = &statistics.find(sensor.sensor_id, sensor.sensor_type);
+  }
 }
 
 std::size_t feature_extractor::window_size(std::uint32_t slot) const {

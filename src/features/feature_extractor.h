@@ -33,11 +33,19 @@ class feature_extractor {
   // Readings seen for the sensor in `slot`, capped at the largest window.
   std::size_t window_size(std::uint32_t slot) const;
 
+  // Switches to `statistics` (which must outlive the extractor), keeping
+  // every sensor's window of raw values, so a new model needs no warm-up.
+  // The asset context keeps the latest z of each sensor under the old
+  // statistics until that sensor's next reading.
+  void rebind(const reference_statistics& statistics);
+
  private:
   static constexpr std::size_t kWindow = rolling_windows.back();
   static constexpr std::size_t kNoType = featured_sensor_types.size();
 
   struct sensor_state {
+    std::string sensor_id;
+    std::string sensor_type;
     const value_statistics* statistics = nullptr;
     std::uint32_t asset = 0;
     std::size_t type = kNoType;
@@ -51,7 +59,7 @@ class feature_extractor {
     double latest_z;
   };
 
-  const reference_statistics& statistics_;
+  const reference_statistics* statistics_;
   std::unordered_map<std::string, std::uint32_t> slots_;
   std::vector<sensor_state> sensors_;
   std::unordered_map<std::string, std::uint32_t> asset_slots_;

@@ -34,8 +34,9 @@ void append_result_json(std::string& out, const reading& r, const score& s,
       .member("operational_state", to_string(s.state))
       .member("severity", to_string(s.level))
       .member("category", to_string(s.kind))
-      .member("detector", detector)
-      .member("processing_timestamp", format_rfc3339(processing_time));
+      .member("detector", detector);
+  if (s.warming_up) writer.member("warming_up", true);
+  writer.member("processing_timestamp", format_rfc3339(processing_time));
 
   std::string position;
   json_object_writer(position)

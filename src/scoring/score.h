@@ -12,6 +12,9 @@ struct score {
   operational_state state = operational_state::optimal;
   severity level = severity::low;
   category kind = category::other;
+  // True while a model scored the reading with partly filled feature
+  // windows: the sensor is new to this processor.
+  bool warming_up = false;
 };
 
 }  // namespace ntscada

@@ -9,8 +9,11 @@
 namespace ntscada {
 namespace {
 
+// XGBoost's message without the stack trace that follows its first line.
 std::string last_error(std::string_view what) {
-  return fmt::format("{}: {}", what, XGBGetLastError());
+  std::string_view message = XGBGetLastError();
+  message = message.substr(0, message.find('\n'));
+  return fmt::format("{}: {}", what, message);
 }
 
 struct dmatrix_deleter {
