@@ -4,9 +4,11 @@ target_include_directories(kafka_test_support PUBLIC integration)
 target_link_libraries(kafka_test_support PUBLIC ntscada::stream GTest::gtest)
 
 add_executable(integration_tests integration/stream_processor_test.cc
-               integration/stream_command_test.cc)
+               integration/stream_command_test.cc
+               integration/model_serving_test.cc)
 target_link_libraries(integration_tests PRIVATE kafka_test_support
-                      ntscada::rules GTest::gtest_main)
+                      ntscada::rules ntscada::serving simulated_models
+                      GTest::gtest_main)
 target_compile_definitions(integration_tests PRIVATE
                            NTSCADA_BINARY="$<TARGET_FILE:ntscada>")
 add_dependencies(integration_tests ntscada)
