@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the demo on embedded defaults:
-# an embedded broker, the stream processor and a replay of the SKAB valve1
-# recordings beside the clone (else the simulator). Arguments go to
-# `ntscada demo`.
+# trains the models on the first half of the SKAB valve1 recordings beside
+# the clone (else the simulator) and registers them in models/, then
+# streams the second half through an embedded broker and the stream
+# processor serving those models. Arguments go to `ntscada demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

@@ -9,14 +9,19 @@
 
 #include "common/logging.h"
 #include "demo/output_collector.h"
+#include "history/reading_history.h"
 #include "kafka/mock_cluster.h"
 #include "kafka/reading_publisher.h"
 #include "reading/timestamp.h"
 #include "replay/replay_inputs.h"
 #include "rules/rule_scorer.h"
 #include "scoring/result_record.h"
+#include "serving/model_scorer.h"
+#include "serving/model_watcher.h"
 #include "simulate/plant_simulator.h"
 #include "stream/stream_processor.h"
+#include "training/model_registration.h"
+#include "training/trainer.h"
 
 namespace ntscada {
 namespace {
@@ -129,14 +134,80 @@ void print_confusion(std::string_view title, const confusion_counts& counts) {
       counts.true_negatives);
 }
 
-void print_summary(const demo_inputs& inputs, const collected_outputs& out,
-                   const stream_stats& stats, std::uint64_t published,
-                   double seconds, const std::string& detector) {
+// Anomaly flags of one detector against the labels: per reading, and per
+// data-set row (flagged when any of its readings is).
+struct detector_evaluation {
+  confusion_counts per_reading;
+  std::map<std::pair<std::string, epoch_ns>, row_outcome> rows;
+};
+
+// Scores `readings` with the envelope rules on this thread, to compare with
+// what the processor published.
+detector_evaluation evaluate_rules(
+    const std::vector<labelled_reading>& readings,
+    const envelope_table& envelopes) {
+  rule_scorer rules(envelopes);
+  detector_evaluation out;
+  for (const auto& item : readings) {
+    if (!item.r.labels.anomaly) continue;
+    score verdict = rules.score_one(item.r);
+    bool label = *item.r.labels.anomaly;
+    out.per_reading.add(verdict.anomaly, label);
+    if (!item.r.asset_id) continue;
+    out.rows[{*item.r.asset_id, item.r.timestamp}].add(verdict.anomaly, label,
+                                                       verdict.confidence);
+  }
+  return out;
+}
+
+// `probabilities` says whether the confidences are model probabilities, so
+// that the row verdict by mean probability means something.
+void print_evaluation(const demo_inputs& inputs,
+                      const std::vector<labelled_reading>& streamed,
+                      const detector_evaluation& evaluation,
+                      bool probabilities) {
+  print_confusion("per reading", evaluation.per_reading);
+  if (!inputs.skab) return;
+  std::map<std::pair<std::string, epoch_ns>, std::size_t> row_of;
+  for (const auto& item : streamed) {
+    row_of[{item.r.asset_id.value_or(""), item.r.timestamp}] = item.row;
+  }
+  confusion_counts rows;
+  confusion_counts test_rows;
+  confusion_counts test_rows_mean;
+  for (const auto& [key, outcome] : evaluation.rows) {
+    rows.add(outcome.predicted, outcome.labelled_anomaly);
+    auto row = row_of.find(key);
+    if (row != row_of.end() && row->second >= kSkabTrainingRows) {
+      test_rows.add(outcome.predicted, outcome.labelled_anomaly);
+      test_rows_mean.add(outcome.mean_predicted(), outcome.labelled_anomaly);
+    }
+  }
+  print_confusion("per row (any sensor flagged)", rows);
+  print_confusion("per row, SKAB test parts (row>=400)", test_rows);
+  if (probabilities) {
+    print_confusion("  same, mean probability >= 0.5", test_rows_mean);
+  }
+}
+
+void print_summary(const demo_inputs& inputs,
+                   const std::vector<labelled_reading>& streamed,
+                   const collected_outputs& out, const stream_stats& stats,
+                   std::uint64_t published, double seconds,
+                   const std::string& training) {
   std::cout << fmt::format("\nNT-SCADA demo on {}\n", inputs.description);
-  std::cout << fmt::format("  {:<18} {}\n", "detector", detector);
+  if (!training.empty()) std::cout << training;
+  for (const auto& [detector, count] : out.detectors) {
+    std::cout << fmt::format("  {:<18} {} ({} results)\n", "detector", detector,
+                             count);
+  }
   std::cout << fmt::format("  {:<18} {}\n", "readings in", published);
   std::cout << fmt::format("  {:<18} {} ({} duplicates)\n", "results out",
                            out.results, out.duplicates);
+  if (out.warming_up > 0) {
+    std::cout << fmt::format("  {:<18} {} results while the sensor warmed up\n",
+                             "warm-up", out.warming_up);
+  }
   std::cout << fmt::format("  {:<18} {}\n", "dead letters", out.deadletters);
   for (const auto& [reason, count] : out.deadletter_reasons) {
     std::cout << fmt::format("    {:<16} {}\n", reason, count);
@@ -155,24 +226,87 @@ void print_summary(const demo_inputs& inputs, const collected_outputs& out,
                            stats.readings_valid.load(),
                            stats.results_acknowledged.load());
 
-  std::cout << "Anomaly flags against the data set's labels:\n";
-  print_confusion("per reading", out.per_reading);
-  if (!inputs.skab) return;
-  std::map<std::pair<std::string, epoch_ns>, std::size_t> row_of;
-  for (const auto& item : inputs.readings) {
-    row_of[{item.r.asset_id.value_or(""), item.r.timestamp}] = item.row;
+  std::cout << "Anomaly flags of the stream processor against the labels:\n";
+  bool models = false;
+  for (const auto& [detector, count] : out.detectors) {
+    models = models || detector.starts_with("model:");
   }
-  confusion_counts rows;
-  confusion_counts test_rows;
-  for (const auto& [key, outcome] : out.rows) {
-    rows.add(outcome.predicted, outcome.labelled_anomaly);
-    auto row = row_of.find(key);
-    if (row != row_of.end() && row->second >= kSkabTrainingRows) {
-      test_rows.add(outcome.predicted, outcome.labelled_anomaly);
-    }
+  print_evaluation(inputs, streamed, {out.per_reading, out.rows}, models);
+  std::cout << "The envelope rules alone on the same readings:\n";
+  print_evaluation(inputs, streamed, evaluate_rules(streamed, inputs.envelopes),
+                   false);
+}
+
+// Splits `readings` by time: those before the time below which
+// `fraction` of them lie train the models, the others are streamed. Both
+// keep the order of `readings`.
+std::pair<std::vector<labelled_reading>, std::vector<labelled_reading>>
+split_by_time(const std::vector<labelled_reading>& readings, double fraction) {
+  std::vector<epoch_ns> times;
+  times.reserve(readings.size());
+  for (const auto& item : readings) times.push_back(item.r.timestamp);
+  std::size_t cut_index =
+      static_cast<std::size_t>(fraction * static_cast<double>(times.size()));
+  std::nth_element(times.begin(), times.begin() + cut_index, times.end());
+  epoch_ns cut = times[cut_index];
+  std::pair<std::vector<labelled_reading>, std::vector<labelled_reading>> out;
+  for (const auto& item : readings) {
+    (item.r.timestamp < cut ? out.first : out.second).push_back(item);
   }
-  print_confusion("per row (any sensor flagged)", rows);
-  print_confusion("per row, SKAB test parts (row>=400)", test_rows);
+  return out;
+}
+
+// Trains both models on `readings`, registers them and returns the
+// references that pin exactly those versions, plus lines for the summary.
+result<std::pair<model_references, std::string>, std::string>
+train_and_register(const demo_options& options,
+                   const std::vector<labelled_reading>& readings,
+                   const envelope_table& envelopes) {
+  auto logger = module_logger("demo");
+  std::vector<const labelled_reading*> ordered;
+  for (const auto& item : readings) ordered.push_back(&item);
+  std::stable_sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
+    return a->r.timestamp < b->r.timestamp;
+  });
+  reading_history history;
+  history.reserve(ordered.size());
+  for (const auto* item : ordered) history.append(item->r);
+
+  training_options training;
+  training.threads = options.threads;
+  logger->info("training on {} readings with {} threads", history.size(),
+               training.threads);
+  auto started = std::chrono::steady_clock::now();
+  auto outcome = train_models(history, envelopes, training);
+  if (!outcome) return failure{"training failed: " + outcome.error()};
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+
+  epoch_ns now = wall_clock_now();
+  training_run run;
+  run.version = compact_version(now);
+  run.created = format_rfc3339(now);
+  run.window = {
+      history.timestamps().front(), history.timestamps().back() + 1, {}};
+  run.source = "demo";
+  run.envelopes = envelopes.name();
+  run.options = training;
+  local_registry registry(options.registry);
+  auto registered = register_trained_models(registry, run, outcome.value());
+  if (!registered) return failure{registered.error()};
+  model_references references;
+  references.anomaly = fmt::format("{}@{}", registered->anomaly.name,
+                                   registered->anomaly.version);
+  references.state =
+      fmt::format("{}@{}", registered->state.name, registered->state.version);
+  std::string lines = fmt::format(
+      "  {:<18} {} readings up to {}, {:.1f} s; held-out F1 {:.3f}\n"
+      "  {:<18} {} and {} in {}\n",
+      "trained on", history.size(), format_rfc3339(history.timestamps().back()),
+      seconds, outcome->anomaly_metrics.f1, "registered", references.anomaly,
+      references.state, options.registry.string());
+  return std::make_pair(references, lines);
 }
 
 }  // namespace
@@ -183,6 +317,26 @@ int run_demo(const demo_options& options) {
   if (!inputs) {
     logger->error("{}", inputs.error());
     return 2;
+  }
+  std::vector<labelled_reading> streamed;
+  std::string training_lines;
+  std::optional<model_references> references;
+  if (options.rules_only) {
+    streamed = inputs.value().readings;
+  } else {
+    auto [training, rest] =
+        split_by_time(inputs.value().readings, options.training_fraction);
+    streamed = std::move(rest);
+    auto trained =
+        train_and_register(options, training, inputs.value().envelopes);
+    if (trained) {
+      references = trained->first;
+      training_lines = trained->second;
+    } else {
+      logger->warn("{}; streaming with the envelope rules", trained.error());
+      training_lines =
+          fmt::format("  {:<18} {}\n", "training", trained.error());
+    }
   }
 
   auto cluster = mock_cluster::start(1);
@@ -206,8 +360,14 @@ int run_demo(const demo_options& options) {
   // The embedded broker delays an empty fetch for the whole wait.
   stream.consumer_properties = {{"fetch.wait.max.ms", "1"}};
   stream.poll_timeout = std::chrono::milliseconds(20);
-  auto scorer = std::make_unique<rule_scorer>(inputs.value().envelopes);
-  std::string detector = scorer->detector();
+  auto scorer = std::make_unique<model_scorer>(inputs.value().envelopes);
+  serving_stats serving;
+  if (references) {
+    model_watch_options watch;
+    watch.registry = options.registry;
+    watch.references = *references;
+    model_watcher(watch, *scorer, serving).check_now();
+  }
   auto processor = stream_processor::create(stream, std::move(scorer));
   if (!processor) {
     logger->error("{}", processor.error());
@@ -240,7 +400,7 @@ int run_demo(const demo_options& options) {
   std::thread publishing([&] {
     std::string json;
     std::uint64_t published = 0;
-    for (const auto& item : inputs.value().readings) {
+    for (const auto& item : streamed) {
       // The embedded broker keeps only about 5 MiB per partition, so the
       // publisher stays at most kMaxLag readings ahead of the collector;
       // otherwise unread results could be dropped when one sensor's
@@ -267,16 +427,15 @@ int run_demo(const demo_options& options) {
   processing.join();
 
   const collected_outputs& out = collector.value()->outputs();
-  print_summary(inputs.value(), out, processor.value()->stats(),
-                expected.load(), seconds, detector);
+  print_summary(inputs.value(), streamed, out, processor.value()->stats(),
+                expected.load(), seconds, training_lines);
   bool complete = out.results + out.deadletters == expected.load() &&
-                  expected.load() == inputs.value().readings.size();
+                  expected.load() == streamed.size();
   if (!complete) {
     std::cout << fmt::format(
         "INCOMPLETE: {} readings published, {} acknowledged, {} outputs "
         "read\n",
-        inputs.value().readings.size(), expected.load(),
-        out.results + out.deadletters);
+        streamed.size(), expected.load(), out.results + out.deadletters);
   }
   return complete ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -114,6 +114,11 @@ void output_collector::handle_processed(const rd_kafka_message_t* message) {
   bool predicted = bool(doc["anomaly_detected"]);
   if (predicted) ++outputs_.anomalies;
   ++outputs_.states[std::string(std::string_view(doc["operational_state"]))];
+  ++outputs_.detectors[std::string(std::string_view(doc["detector"]))];
+  bool warming_up = false;
+  if (doc["warming_up"].get(warming_up) == simdjson::SUCCESS && warming_up) {
+    ++outputs_.warming_up;
+  }
 
   bool label = false;
   if (doc["anomaly_label"].get(label) != simdjson::SUCCESS) return;
@@ -122,9 +127,10 @@ void output_collector::handle_processed(const rd_kafka_message_t* message) {
   if (doc["asset_id"].get(asset_id) != simdjson::SUCCESS) return;
   auto timestamp = parse_rfc3339(std::string_view(doc["timestamp"]));
   if (!timestamp) return;
-  row_outcome& row = outputs_.rows[{std::string(asset_id), timestamp.value()}];
-  row.predicted = row.predicted || predicted;
-  row.labelled_anomaly = row.labelled_anomaly || label;
+  double confidence = 0;
+  if (doc["confidence"].get(confidence) != simdjson::SUCCESS) return;
+  outputs_.rows[{std::string(asset_id), timestamp.value()}].add(
+      predicted, label, confidence);
 }
 
 void output_collector::handle_deadletter(const rd_kafka_message_t* message) {

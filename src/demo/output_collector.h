@@ -21,6 +21,21 @@ namespace ntscada {
 struct row_outcome {
   bool predicted = false;
   bool labelled_anomaly = false;
+  // Sum over the row's readings of the anomaly probability, recovered from
+  // each verdict as its confidence when anomalous, else 1 - confidence.
+  double probability_sum = 0;
+  int readings = 0;
+
+  void add(bool reading_predicted, bool label, double confidence) {
+    predicted = predicted || reading_predicted;
+    labelled_anomaly = labelled_anomaly || label;
+    probability_sum += reading_predicted ? confidence : 1.0 - confidence;
+    ++readings;
+  }
+  // The row verdict of `ntscada evaluate`: mean probability >= 0.5.
+  bool mean_predicted() const {
+    return readings > 0 && probability_sum / readings >= 0.5;
+  }
 };
 
 // Aggregates of what the collector read from the output topics.
@@ -30,6 +45,9 @@ struct collected_outputs {
   std::uint64_t deadletters = 0;  // distinct inputs dead-lettered
   std::uint64_t anomalies = 0;
   std::map<std::string, std::uint64_t> states;
+  // Results per `detector` value, and those scored while warming up.
+  std::map<std::string, std::uint64_t> detectors;
+  std::uint64_t warming_up = 0;
   std::map<std::string, std::uint64_t> deadletter_reasons;
   // Readings that carried an anomaly label.
   confusion_counts per_reading;

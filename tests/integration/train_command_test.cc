@@ -204,19 +204,52 @@ TEST_F(TrainCommandTest, ExportedArchiveImportsElsewhere) {
       << output;
 }
 
-TEST_F(TrainCommandTest, DemoAccountsForEveryReading) {
-  fs::path file = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1" / "0.csv";
-  if (!fs::exists(file)) GTEST_SKIP() << "SKAB data not found at " << file;
+TEST_F(TrainCommandTest, DemoTrainsThenStreamsEveryReading) {
+  fs::path skab = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1";
+  ASSERT_TRUE(fs::exists(skab / "1.csv")) << "SKAB data not found at " << skab;
   std::string output;
-  // 1,147 rows of 8 sensors.
-  ASSERT_EQ(run("demo " + file.string() + " --partitions 2", output), 0)
+  // Two files of 1,146 and 1,147 rows of 8 sensors: the first half by time
+  // trains the models, the rest streams through them.
+  ASSERT_EQ(run("demo " + (skab / "0.csv").string() + " " +
+                    (skab / "1.csv").string() +
+                    " --partitions 2 --threads 1 --registry " +
+                    (folder_ / "models").string(),
+                output),
+            0)
       << output;
-  EXPECT_NE(output.find("readings in        9176"), std::string::npos)
+  EXPECT_NE(output.find("trained on         9168 readings"), std::string::npos)
       << output;
-  EXPECT_NE(output.find("results out        9176 (0 duplicates)"),
+  EXPECT_NE(output.find("detector           model:ntscada-anomaly@1+"
+                        "ntscada-state@1 (9168 results)"),
             std::string::npos)
       << output;
-  EXPECT_NE(output.find("per row, SKAB test parts"), std::string::npos);
+  EXPECT_NE(output.find("readings in        9168"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("results out        9168 (0 duplicates)"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("The envelope rules alone on the same readings"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(folder_ / "models" / "ntscada-anomaly" / "1"));
+}
+
+TEST_F(TrainCommandTest, DemoWithoutAnomaliesToLearnUsesRules) {
+  fs::path file = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1" / "0.csv";
+  ASSERT_TRUE(fs::exists(file)) << "SKAB data not found at " << file;
+  std::string output;
+  // The first half of this file holds no labelled anomaly.
+  ASSERT_EQ(run("demo " + file.string() + " --partitions 2 --registry " +
+                    (folder_ / "models").string(),
+                output),
+            0)
+      << output;
+  EXPECT_NE(output.find("0 rows of anomaly class 1"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("detector           rules:"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("results out        4592 (0 duplicates)"),
+            std::string::npos)
+      << output;
 }
 
 }  // namespace
