@@ -160,8 +160,8 @@ detector_evaluation evaluate_rules(
   return out;
 }
 
-// `probabilities` says whether the confidences are model probabilities, so
-// that the row verdict by mean probability means something.
+// The row verdict by mean probability is printed only when `probabilities`
+// is true, because rule confidences are not probabilities.
 void print_evaluation(const demo_inputs& inputs,
                       const std::vector<labelled_reading>& streamed,
                       const detector_evaluation& evaluation,

@@ -9,7 +9,7 @@
 
 namespace ntscada {
 
-// Which registered models the stream processor serves. Each reference is
+// The registered models the stream processor serves. Each reference is
 // resolved by local_registry::resolve: "NAME" (the production alias, else
 // the newest version), "NAME@ALIAS" or "NAME@N".
 struct model_references {

@@ -77,8 +77,8 @@ void model_scorer::score_batch(std::span<const reading> readings,
     anomaly_features_.extractor.extract(
         slot, r.timestamp, r.value,
         std::span(anomaly_features_.matrix).subspan(i * columns, columns));
-    warming_up_[i] = anomaly_features_.extractor.window_size(slot) <
-                     rolling_windows.back();
+    warming_up_[i] =
+        anomaly_features_.extractor.window_size(slot) < rolling_windows.back();
     std::uint32_t state_slot = slot_of(state_features_, r);
     state_features_.extractor.extract(
         state_slot, r.timestamp, r.value,

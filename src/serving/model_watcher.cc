@@ -20,6 +20,7 @@ model_watcher::~model_watcher() { stop(); }
 void model_watcher::check_now() {
   auto logger = module_logger("serving");
   ++stats_.checks;
+
   auto resolved = resolve_model_pair(registry_, options_.references);
   if (!resolved) {
     // Nothing to load: keep what is served. Log and count each new problem
@@ -34,9 +35,11 @@ void model_watcher::check_now() {
     }
     return;
   }
+
   std::string identity = resolved->identity();
   if (identity == served_) return;
   if (identity == failed_) return;
+
   logger->info("loading {}@{} and {}@{} from {}", resolved->anomaly.name,
                resolved->anomaly.version, resolved->state.name,
                resolved->state.version, registry_.root().string());
@@ -51,6 +54,7 @@ void model_watcher::check_now() {
                                   : "keeping " + stats_.detector());
     return;
   }
+
   std::string detector = loaded.value()->detector;
   scorer_.install(std::move(loaded.value()));
   served_ = identity;

@@ -44,8 +44,8 @@ TEST(ModelServingTest, PromotionMidStreamSwapsBetweenBatches) {
   local_registry registry(folder / "models");
   auto first = testing::train_simulated_models(registry, 7, 24 * 60);
   ASSERT_TRUE(registry.set_alias(first.anomaly.name, "production", 1));
-  // Version 2: the same model file registered again, so every score stays
-  // comparable and only the detector tells the versions apart.
+  // Version 2 is the same model file registered again, so the scores stay
+  // comparable and only the detector differs between the versions.
   ASSERT_TRUE(
       registry.register_version(first.anomaly.name, first.anomaly.folder));
 

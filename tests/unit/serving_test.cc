@@ -24,7 +24,6 @@ class ServingTest : public ::testing::Test {
                             ("ntscada-serving-" + std::to_string(::getpid())));
     fs::remove_all(*trained_);
     local_registry registry(*trained_ / "models");
-    // Two simulated days, seed 7.
     testing::train_simulated_models(registry, 7, 4 * 24 * 60);
   }
   static void TearDownTestSuite() {
@@ -98,7 +97,10 @@ TEST_F(ServingTest, FlagsInjectedFaultsAboveFloor) {
   for (std::size_t i = 0; i < readings.size(); ++i) {
     bool truth = readings[i].labels.anomaly.value_or(false);
     bool flagged = scores[i].anomaly;
-    (truth ? (flagged ? tp : fn) : (flagged ? fp : tn))++;
+    if (truth && flagged) ++tp;
+    if (truth && !flagged) ++fn;
+    if (!truth && flagged) ++fp;
+    if (!truth && !flagged) ++tn;
     EXPECT_GE(scores[i].confidence, 0.5);
     EXPECT_LE(scores[i].confidence, 1.0);
     if (!flagged) {
