@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/mlflow_options.h"
+#include "registry/mlflow_mirror.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
@@ -26,6 +28,7 @@ struct stream_arguments {
   model_watch_options models;
   double model_check_seconds = 10;
   model_scoring_options scoring;
+  mlflow_arguments mlflow;
 };
 
 int run_stream(stream_arguments& args) {
@@ -69,6 +72,30 @@ int run_stream(stream_arguments& args) {
   args.models.interval = std::chrono::milliseconds(
       static_cast<std::int64_t>(args.model_check_seconds * 1000));
   args.models.reload_flag = &reload_requested;
+  auto mlflow = make_mlflow_client(args.mlflow);
+  if (!mlflow) {
+    logger->error("{}", mlflow.error());
+    return kExitUsage;
+  }
+  std::optional<local_registry> mirror_registry;
+  std::optional<mlflow_mirror> mirror;
+  if (mlflow->has_value()) {
+    // MLflow holds the promotions: each check pulls what the references
+    // name there into the local registry, which stays the fallback when
+    // MLflow is away.
+    mirror_registry.emplace(args.models.registry);
+    mirror.emplace(*mirror_registry, std::move(**mlflow),
+                   args.mlflow.experiment);
+    args.models.refresh = [&mirror, references = args.models.references]()
+        -> result<bool, std::string> {
+      for (const std::string& reference :
+           {references.anomaly, references.state}) {
+        auto pulled = mirror->pull(reference);
+        if (!pulled) return failure{pulled.error()};
+      }
+      return true;
+    };
+  }
   model_watcher watcher(args.models, scorer, serving);
   watcher.check_now();
   auto processor = stream_processor::create(args.options, std::move(scoring));
@@ -143,6 +170,7 @@ void add_stream_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   command->add_flag("--rules-only", args->rules_only,
                     "Score with the envelope rules and ignore the registry");
+  add_mlflow_options(*command, args->mlflow);
   command->callback([args] { std::exit(run_stream(*args)); });
 }
 

@@ -20,6 +20,16 @@ model_watcher::~model_watcher() { stop(); }
 void model_watcher::check_now() {
   auto logger = module_logger("serving");
   ++stats_.checks;
+  if (options_.refresh) {
+    auto refreshed = options_.refresh();
+    std::uint64_t suppressed = 0;
+    if (!refreshed && refresh_errors_.allow(suppressed)) {
+      logger->warn(
+          "model refresh failed ({} similar failures suppressed); using the "
+          "local registry {}: {}",
+          suppressed, registry_.root().string(), refreshed.error());
+    }
+  }
 
   auto resolved = resolve_model_pair(registry_, options_.references);
   if (!resolved) {

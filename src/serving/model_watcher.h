@@ -4,10 +4,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/logging.h"
+#include "common/result.h"
 #include "serving/model_pair.h"
 #include "serving/model_scorer.h"
 #include "serving/serving_stats.h"
@@ -22,6 +25,11 @@ struct model_watch_options {
   // When set, a check runs soon after the flag becomes true (within 200
   // ms), and the flag is cleared; set from a SIGHUP handler.
   std::atomic<bool>* reload_flag = nullptr;
+  // When set, runs at the start of every check, before the references are
+  // resolved; for example to pull promoted versions from MLflow into the
+  // local registry. A failure is logged (rate-limited) and the check goes
+  // on with what the local registry holds.
+  std::function<result<bool, std::string>()> refresh;
 };
 
 // Keeps a model_scorer serving the registered models that the references
@@ -65,6 +73,7 @@ class model_watcher {
   std::string served_;
   std::string failed_;
   std::string last_problem_;
+  log_rate_limiter refresh_errors_{std::chrono::minutes(1)};
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -5,9 +5,11 @@ target_link_libraries(kafka_test_support PUBLIC ntscada::stream GTest::gtest)
 
 add_executable(integration_tests integration/stream_processor_test.cc
                integration/stream_command_test.cc
-               integration/model_serving_test.cc)
+               integration/model_serving_test.cc
+               support/fake_mlflow_server.cc)
 target_link_libraries(integration_tests PRIVATE kafka_test_support
-                      ntscada::rules ntscada::serving simulated_models
+                      ntscada::rules ntscada::serving ntscada::mlflow
+                      simulated_models PkgConfig::HTTPLIB Threads::Threads
                       GTest::gtest_main)
 target_compile_definitions(integration_tests PRIVATE
                            NTSCADA_BINARY="$<TARGET_FILE:ntscada>")

@@ -14,6 +14,10 @@
 #include "child_process.h"
 #include "kafka/reading_publisher.h"
 #include "kafka_test_support.h"
+#include "registry/mlflow_mirror.h"
+#include "scoring/result_record.h"
+#include "support/fake_mlflow_server.h"
+#include "support/simulated_models.h"
 
 namespace ntscada {
 namespace {
@@ -47,7 +51,9 @@ class StreamCommandTest : public ::testing::Test {
                                   "--consumer-property",
                                   "auto.commit.interval.ms=200",
                                   "--consumer-property",
-                                  "session.timeout.ms=6000"};
+                                  "session.timeout.ms=6000",
+                                  "--registry",
+                                  (log_dir_ / "models").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<child_process>(argv,
                                            (log_dir_ / log_name).string());
@@ -202,6 +208,72 @@ TEST_F(StreamCommandTest, KillBeforeAcknowledgementCommitsNothing) {
   EXPECT_EQ(
       testing::committed_offset(brokers_, "command-test", topics_.sensors, 0),
       10);
+}
+
+// Every result's detector, read from `records`.
+std::map<std::string, std::size_t> detectors_of(
+    const std::vector<testing::consumed_record>& records) {
+  std::map<std::string, std::size_t> out;
+  simdjson::dom::parser parser;
+  for (const auto& record : records) {
+    std::string_view detector = parser.parse(record.value)["detector"];
+    ++out[std::string(detector)];
+  }
+  return out;
+}
+
+TEST_F(StreamCommandTest, ServesTheModelsPromotedInMlflow) {
+  // Another site trained and promoted the models, and pushed them.
+  local_registry origin(log_dir_ / "origin");
+  auto trained = testing::train_simulated_models(origin, 7, 24 * 60);
+  ASSERT_TRUE(origin.set_alias(trained.anomaly.name, "production", 1));
+  ASSERT_TRUE(origin.set_alias(trained.state.name, "production", 1));
+  auto mlflow = std::make_unique<fake_mlflow_server>();
+  {
+    auto client =
+        mlflow_client::create({.tracking_uri = mlflow->tracking_uri()});
+    ASSERT_TRUE(client);
+    mlflow_mirror push(origin, std::move(client.value()), "ntscada");
+    ASSERT_EQ(push.sync().versions_pushed, 2);
+  }
+
+  auto stream = start_stream(
+      "mlflow.log",
+      {"--mlflow-uri", mlflow->tracking_uri(), "--model-check-seconds", "0.2"});
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (const reading& r : testing::simulated_readings(7, 20, 24 * 60)) {
+    std::string json;
+    append_reading_json(json, r);
+    inputs.emplace_back(r.sensor_id, std::move(json));
+  }
+  testing::produce_all(brokers_, topics_.sensors, inputs);
+  auto first = testing::read_topic(brokers_, topics_.processed, inputs.size());
+  ASSERT_EQ(first.size(), inputs.size());
+  EXPECT_EQ(detectors_of(first),
+            (std::map<std::string, std::size_t>{
+                {"model:ntscada-anomaly@1+ntscada-state@1", inputs.size()}}));
+
+  // MLflow goes away: the processor keeps serving the pulled models.
+  mlflow.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  testing::produce_all(brokers_, topics_.sensors, inputs);
+  auto both =
+      testing::read_topic(brokers_, topics_.processed, 2 * inputs.size());
+  ASSERT_EQ(both.size(), 2 * inputs.size());
+  EXPECT_EQ(
+      detectors_of(both),
+      (std::map<std::string, std::size_t>{
+          {"model:ntscada-anomaly@1+ntscada-state@1", 2 * inputs.size()}}));
+  stream->send_signal(SIGTERM);
+  EXPECT_EQ(stream->wait(std::chrono::seconds(30)), 0);
+
+  std::ifstream log(log_dir_ / "mlflow.log");
+  std::string text((std::istreambuf_iterator<char>(log)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("pulled MLflow ntscada-anomaly version 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("model refresh failed"), std::string::npos) << text;
 }
 
 }  // namespace
