@@ -121,7 +121,7 @@ class row_collector {
 
  private:
   struct pending_row {
-    std::uint32_t sensor;
+    std::uint32_t slot;
     epoch_ns time;
     double value;
     std::int8_t label;
@@ -130,41 +130,51 @@ class row_collector {
   void add_row(std::string_view sensor_id, std::string_view sensor_type,
                std::string_view asset_id, std::string_view unit, epoch_ns time,
                double value, std::int8_t label) {
-    auto found = sensors_.find(sensor_id);
-    std::uint32_t sensor;
-    if (found != sensors_.end()) {
-      sensor = found->second;
+    auto found = slots_.find(sensor_id);
+    std::uint32_t slot;
+    if (found != slots_.end()) {
+      slot = found->second;
     } else {
-      sensor_info info{std::string(sensor_id), std::string(sensor_type),
-                       std::string(asset_id), std::string(unit)};
-      sensor = history_.intern(info);
-      sensors_.emplace(info.sensor_id, sensor);
+      slot = static_cast<std::uint32_t>(sensors_.size());
+      sensors_.push_back({std::string(sensor_id), std::string(sensor_type),
+                          std::string(asset_id), std::string(unit)});
+      history_index_.push_back(kNotInterned);
+      slots_.emplace(sensors_.back().sensor_id, slot);
     }
     if (!ties_.empty() && time != ties_.front().time) {
       if (time < ties_.front().time) ordered_ = false;
       flush_ties();
     }
-    ties_.push_back({sensor, time, value, label});
+    ties_.push_back({slot, time, value, label});
   }
 
+  // Appends the rows of one timestamp by sensor id. Sensors are interned
+  // when their first row is appended, so that the history lists them in
+  // the order of their first rows, as the SQLite store does.
   void flush_ties() {
     if (ties_.size() > 1) {
-      const auto& sensors = history_.sensors();
       std::stable_sort(ties_.begin(), ties_.end(),
                        [&](const pending_row& a, const pending_row& b) {
-                         return sensors[a.sensor].sensor_id <
-                                sensors[b.sensor].sensor_id;
+                         return sensors_[a.slot].sensor_id <
+                                sensors_[b.slot].sensor_id;
                        });
     }
     for (const pending_row& r : ties_) {
-      history_.append(r.sensor, r.time, r.value, r.label);
+      std::uint32_t& index = history_index_[r.slot];
+      if (index == kNotInterned) index = history_.intern(sensors_[r.slot]);
+      history_.append(index, r.time, r.value, r.label);
     }
     ties_.clear();
   }
 
+  static constexpr std::uint32_t kNotInterned = ~std::uint32_t{0};
+
   reading_history& history_;
+  // Sensors in order of arrival, by sensor id, and their history indexes.
+  std::vector<sensor_info> sensors_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>>
-      sensors_;
+      slots_;
+  std::vector<std::uint32_t> history_index_;
   std::vector<pending_row> ties_;
   bool ordered_ = true;
   std::size_t skipped_ = 0;
@@ -184,9 +194,9 @@ reading_history sorted_history(const reading_history& history) {
       });
   reading_history sorted;
   sorted.reserve(history.size());
-  for (const sensor_info& info : sensors) sorted.intern(info);
   for (std::size_t i : order) {
-    sorted.append(sensor[i], times[i], history.values()[i],
+    std::uint32_t index = sorted.intern(sensors[sensor[i]]);
+    sorted.append(index, times[i], history.values()[i],
                   history.anomaly_labels()[i]);
   }
   return sorted;
