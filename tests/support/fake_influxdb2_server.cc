@@ -101,15 +101,15 @@ fake_influxdb2_server::fake_influxdb2_server(std::string token)
     }
     response.status = 204;
   });
-  s->server.Get("/query", [s, record, authorized](
-                              const httplib::Request& request,
-                              httplib::Response& response) {
-    influx_request seen = record(request);
-    if (!authorized(seen, response)) return;
-    std::lock_guard lock(s->mutex);
-    response.status = 200;
-    response.set_content(s->query_response, "application/json");
-  });
+  s->server.Get("/query",
+                [s, record, authorized](const httplib::Request& request,
+                                        httplib::Response& response) {
+                  influx_request seen = record(request);
+                  if (!authorized(seen, response)) return;
+                  std::lock_guard lock(s->mutex);
+                  response.status = 200;
+                  response.set_content(s->query_response, "application/json");
+                });
 
   s->port = s->server.bind_to_any_port("127.0.0.1");
   if (s->port <= 0) {
@@ -133,8 +133,8 @@ std::string fake_influxdb2_server::url() const {
 void fake_influxdb2_server::fail_next_write(int status, std::string message,
                                             std::string retry_after) {
   std::lock_guard lock(state_->mutex);
-  state_->next_failure = state::failure_plan{status, std::move(message),
-                                             std::move(retry_after)};
+  state_->next_failure =
+      state::failure_plan{status, std::move(message), std::move(retry_after)};
 }
 
 void fake_influxdb2_server::reject_gzip() {

@@ -133,8 +133,8 @@ TEST_F(InfluxV2Test, RetryableStatusesCarryRetryAfter) {
 TEST_F(InfluxV2Test, IngestTargetMapsStatusesToActions) {
   auto store = influx_history_store::create(config());
   ASSERT_TRUE(store);
-  influx_ingest_target target(*store.value(), influx_record_kind::readings,
-                              {}, 1 << 20);
+  influx_ingest_target target(*store.value(), influx_record_kind::readings, {},
+                              1 << 20);
   const char* message =
       R"({"sensor_id":"s","sensor_type":"temperature","value":1,)"
       R"("unit":"C","timestamp":1717243200000})";
