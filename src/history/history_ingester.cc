@@ -201,19 +201,20 @@ void history_ingester::handle_message(const rd_kafka_message_t* message) {
   std::string_view bytes(static_cast<const char*>(message->payload),
                          message->len);
   auto rejected = target_.add(bytes, wall_clock_now());
-  kept_message kept;
+  consumed_message consumed;
   if (!options_.deadletter_topic.empty()) {
     if (message->key != nullptr) {
-      kept.key.assign(static_cast<const char*>(message->key), message->key_len);
+      consumed.key.assign(static_cast<const char*>(message->key),
+                          message->key_len);
     }
-    kept.payload.assign(bytes);
-    kept.topic = key.first;
-    kept.partition = key.second;
-    kept.offset = message->offset;
+    consumed.payload.assign(bytes);
+    consumed.topic = key.first;
+    consumed.partition = key.second;
+    consumed.offset = message->offset;
   }
   if (!rejected) {
     if (!options_.deadletter_topic.empty()) {
-      batch_messages_.push_back(std::move(kept));
+      batch_messages_.push_back(std::move(consumed));
     }
     return;
   }
@@ -229,7 +230,7 @@ void history_ingester::handle_message(const rd_kafka_message_t* message) {
         suppressed);
   }
   if (!options_.deadletter_topic.empty()) {
-    deadletters_.push_back(dead_letter{std::move(kept),
+    deadletters_.push_back(dead_letter{std::move(consumed),
                                        std::move(rejected->code),
                                        std::move(rejected->detail)});
   }
@@ -297,9 +298,9 @@ history_ingester::attempt history_ingester::write_batch() {
       target_.describe(), records, error.message, batch_messages_.size(),
       options_.deadletter_topic);
   ++stats_.rejected_batches;
-  for (kept_message& kept : batch_messages_) {
+  for (consumed_message& consumed : batch_messages_) {
     deadletters_.push_back(
-        dead_letter{std::move(kept), error.code, error.message});
+        dead_letter{std::move(consumed), error.code, error.message});
   }
   batch_messages_.clear();
   target_.clear();
@@ -309,16 +310,17 @@ history_ingester::attempt history_ingester::write_batch() {
 history_ingester::attempt history_ingester::deliver_deadletters() {
   for (dead_letter& letter : deadletters_) {
     if (letter.status != dead_letter::state::pending) continue;
-    const kept_message& kept = letter.message;
+    const consumed_message& consumed = letter.message;
     rd_kafka_headers_t* headers = rd_kafka_headers_new(5);
-    std::string partition = std::to_string(kept.partition);
-    std::string offset = std::to_string(kept.offset);
+    std::string partition = std::to_string(consumed.partition);
+    std::string offset = std::to_string(consumed.offset);
     rd_kafka_header_add(headers, "ntscada.reason", -1, letter.reason.data(),
                         static_cast<ssize_t>(letter.reason.size()));
     rd_kafka_header_add(headers, "ntscada.detail", -1, letter.detail.data(),
                         static_cast<ssize_t>(letter.detail.size()));
-    rd_kafka_header_add(headers, "ntscada.source.topic", -1, kept.topic.data(),
-                        static_cast<ssize_t>(kept.topic.size()));
+    rd_kafka_header_add(headers, "ntscada.source.topic", -1,
+                        consumed.topic.data(),
+                        static_cast<ssize_t>(consumed.topic.size()));
     rd_kafka_header_add(headers, "ntscada.source.partition", -1,
                         partition.data(),
                         static_cast<ssize_t>(partition.size()));
@@ -326,9 +328,9 @@ history_ingester::attempt history_ingester::deliver_deadletters() {
                         static_cast<ssize_t>(offset.size()));
     rd_kafka_resp_err_t err = rd_kafka_producev(
         producer_.get(), RD_KAFKA_V_TOPIC(options_.deadletter_topic.c_str()),
-        RD_KAFKA_V_KEY(kept.key.data(), kept.key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(kept.payload.data()),
-                         kept.payload.size()),
+        RD_KAFKA_V_KEY(consumed.key.data(), consumed.key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(consumed.payload.data()),
+                         consumed.payload.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
         RD_KAFKA_V_OPAQUE(&letter), RD_KAFKA_V_END);
     if (err) {

@@ -44,7 +44,7 @@ struct ingest_options {
   // Waits between attempts to write a batch that failed: before attempt
   // n + 1 a wait drawn uniformly from [d/2, d], where
   // d = min(max_retry_backoff, retry_backoff * 2^(n-1)). A longer wait that
-  // the store asks for (HTTP Retry-After) is honoured up to
+  // the store requests (HTTP Retry-After) is honoured up to
   // max_retry_after.
   std::chrono::milliseconds retry_backoff{200};
   std::chrono::milliseconds max_retry_backoff{10'000};
@@ -90,10 +90,10 @@ inline constexpr int kIngestExitFatal = 1;
 inline constexpr int kIngestExitUnstored = 75;
 
 // Copies messages from Kafka into an ingest_target (a history_sink such as
-// the SQLite store, or InfluxDB), at least once: a batch of messages is
-// written, and only after the write succeeded, and the batch's dead letters
-// were acknowledged, are its offsets (last offset + 1 per partition)
-// committed synchronously. A batch whose write fails transiently is not
+// the SQLite store, or InfluxDB), at least once. A batch of messages is
+// written first. Its offsets (last offset + 1 per partition) are committed
+// synchronously only after the write succeeded and the broker acknowledged
+// the batch's dead letters. A batch whose write fails transiently is not
 // committed and is written again after a back-off with jitter, with the
 // consumer's partitions paused meanwhile, so nothing more is consumed
 // than the messages already fetched. Messages that cannot be stored are
@@ -137,8 +137,8 @@ class history_ingester {
   };
   using partition_key = std::pair<std::string, std::int32_t>;
 
-  // A consumed message kept for the dead-letter topic.
-  struct kept_message {
+  // A consumed message consumed for the dead-letter topic.
+  struct consumed_message {
     std::string key;
     std::string payload;
     std::string topic;
@@ -147,7 +147,7 @@ class history_ingester {
   };
   // A message on its way to the dead-letter topic.
   struct dead_letter {
-    kept_message message;
+    consumed_message message;
     std::string reason;
     std::string detail;
     enum class state { pending, in_flight, delivered } status = state::pending;
@@ -205,8 +205,8 @@ class history_ingester {
   ingest_stats stats_;
   std::mt19937_64 random_{std::random_device{}()};
 
-  // The messages of the pending batch, kept only with a dead-letter topic.
-  std::vector<kept_message> batch_messages_;
+  // The messages of the pending batch, consumed only with a dead-letter topic.
+  std::vector<consumed_message> batch_messages_;
   // A deque, because delivery reports point at its elements.
   std::deque<dead_letter> deadletters_;
   // Partitions with messages consumed since the last commit.

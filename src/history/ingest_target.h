@@ -13,9 +13,9 @@
 
 namespace ntscada {
 
-// Why one Kafka message is not stored. `code` is fixed, never free text: a
-// reject_reason code such as "invalid_json", or a target's own code such as
-// "sensor_id_unrepresentable". It goes into the dead-letter header
+// The reason one Kafka message is not stored. `code` is fixed, never free
+// text: a reject_reason code such as "invalid_json", or a target's own code
+// such as "sensor_id_unrepresentable". It goes into the dead-letter header
 // ntscada.reason.
 struct ingest_rejection {
   std::string code;
@@ -45,8 +45,8 @@ struct ingest_write_error {
   std::optional<std::chrono::milliseconds> retry_after;
 };
 
-// Where history_ingester puts consumed messages: decodes each message into
-// a pending batch and writes the batch on request. The ingester calls it
+// The destination of history_ingester. It decodes each consumed message
+// into a pending batch and writes the batch on request. The ingester calls it
 // from one thread only.
 class ingest_target {
  public:

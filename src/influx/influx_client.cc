@@ -273,7 +273,7 @@ result<bool, influx_error> influx_client::query(
   if (config_.compression != influx_compression::none) {
     headers.emplace("Accept-Encoding", "gzip");
   }
-  // A line holds at most one chunk; allow for long strings in its rows.
+  // A line contains at most one chunk; allow for long strings in its rows.
   std::size_t max_line =
       std::max<std::size_t>(64 * 1024 * 1024, config_.query_chunk_size * 4096);
   query_response_reader reader(handler, max_line);

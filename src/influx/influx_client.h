@@ -36,7 +36,7 @@ struct influx_error {
   // succeed later.
   bool retryable() const;
   // True for 401, 403 and 404 (database or bucket not found): every
-  // request to this target gets the same answer until someone changes the
+  // request to this target gets the same response until someone changes the
   // server or the configuration.
   bool configuration_error() const;
   // A one-line description such as "HTTP 400: unable to parse ...".
@@ -62,12 +62,12 @@ class influx_client {
   influx_client(const influx_client&) = delete;
   influx_client& operator=(const influx_client&) = delete;
 
-  // GET /ping; succeeds when the server answers 204.
+  // Sends GET /ping and succeeds when the server responds with 204.
   result<bool, influx_error> ping();
 
   // Sends `lines` (complete lines, each ending in a line feed) in one
   // request to /write (1.x) or /api/v2/write (2.x). In automatic
-  // compression mode, a 415 answer to a gzip body turns compression off for
+  // compression mode, a 415 response to a gzip body turns compression off for
   // this client and the request is sent again once, uncompressed.
   result<bool, influx_error> write(std::string_view lines);
 

@@ -24,14 +24,15 @@ result<influx_api, std::string> parse_influx_api(std::string_view text);
 
 // Whether writes are gzip-compressed.
 enum class influx_compression {
-  // gzip until the server answers 415 Unsupported Media Type, then plain.
+  // gzip until the server responds with 415 Unsupported Media Type, then plain.
   automatic,
   gzip,
   none,
 };
 
-// Where and how to reach one InfluxDB database or bucket. Choosing between
-// 1.x and 2.x is this configuration only; the rest of the code is the same.
+// Connection settings of one InfluxDB database or bucket. Choosing between
+// 1.x and 2.x is this configuration only, and the rest of the code is the
+// same.
 struct influx_config {
   // "http://host:port" or "https://host:port", optionally followed by a
   // path prefix under which a proxy serves the API. Credentials in the URL
@@ -42,7 +43,7 @@ struct influx_config {
 
   // 1.x: the database (required) and retention policy (empty: the
   // database's default). 2.x: the database name of the bucket's DBRP
-  // mapping for /query; empty means the bucket name, which InfluxDB 2.x
+  // mapping for /query. Empty means the bucket name, which InfluxDB 2.x
   // maps to the bucket without configuration (a virtual DBRP mapping).
   std::string database;
   std::string retention_policy;
@@ -57,11 +58,11 @@ struct influx_config {
 
   influx_compression compression = influx_compression::automatic;
   std::chrono::milliseconds connect_timeout{5000};
-  // Longest wait for the next bytes of a response, not for the whole of it.
+  // Maximum wait for the next bytes of a response, not for the whole of it.
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};
-  // Rows per chunk that queries ask the server for (chunk_size); a reader
-  // holds about one chunk in memory at a time.
+  // Rows per chunk that queries request from the server (chunk_size). A
+  // reader keeps about one chunk in memory at a time.
   std::size_t query_chunk_size = 10'000;
 
   // Checks that the fields required by `api` are set and that `url` is

@@ -32,7 +32,7 @@ struct influx_store_options {
 //   same values, so a retry leaves no duplicates.
 // - load() returns readings with equal timestamps ordered by sensor id,
 //   because InfluxDB does not keep the order of ingestion. The SQLite store
-//   returns them in ingestion order; both agree when readings of one
+//   returns them in ingestion order. Both agree when readings of one
 //   instant are ingested in sensor id order, as `ntscada import` does for
 //   SKAB files.
 //
@@ -50,8 +50,8 @@ class influx_history_store final : public history_source, public history_sink {
       const history_query& query) override;
 
   // Writes `readings` as line protocol. Fails without sending anything
-  // when a reading cannot be represented (such as a sensor id that ends
-  // with a backslash); see the class comment for partial failures.
+  // when a reading cannot be represented, such as a sensor id that ends
+  // with a backslash. The class comment describes partial failures.
   result<bool, std::string> append(std::span<const reading> readings) override;
 
   // Sends complete lines in requests of at most max_request_bytes, split at

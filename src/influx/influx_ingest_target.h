@@ -18,26 +18,26 @@ enum class influx_record_kind {
   results,
 };
 
-// The line of a batch that InfluxDB rejected, as far as its message tells.
+// The line of a batch that InfluxDB rejected, as far as its message shows.
 struct offending_line {
   std::string_view line;  // without its line feed
   // False when the message names no line and `line` is the batch's first.
   bool identified = false;
 };
 
-// Finds the line that a write error refers to: the quoted line of
-// "unable to parse '...': ..." or the first line of the measurement and
-// field named by "input field \"F\" on measurement \"M\"" (a field type
-// conflict); otherwise the first line of `lines`.
+// Finds the line that a write error refers to. That is the quoted line of
+// "unable to parse '...': ...", or for a field type conflict the first line
+// of the measurement and field named by "input field \"F\" on measurement
+// \"M\"". Otherwise it is the first line of `lines`.
 offending_line find_offending_line(std::string_view lines,
                                    std::string_view message);
 
 // Turns consumed messages into line protocol for history_ingester and
 // writes each batch to InfluxDB through an influx_history_store.
 //
-// Rejected messages: readings that fail validation keep the parser's code;
-// records of `scada.processed` that cannot be parsed get
-// "invalid_result_record"; points with a string that line protocol cannot
+// Rejected messages: readings that fail validation keep the parser's code.
+// Records of `scada.processed` that cannot be parsed get
+// "invalid_result_record". Points with a string that line protocol cannot
 // carry get "<element>_unrepresentable" (see line_builder).
 //
 // Write errors: transport errors, 408, 429 and 5xx are retried, with the

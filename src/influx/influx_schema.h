@@ -16,13 +16,13 @@ struct influx_schema {
   std::string results = "results";
 };
 
-// Appends the line of one reading to `out`: measurement `measurement`;
-// tags asset_id (when set), sensor_id, sensor_type and unit; fields value
-// (always a float), anomaly_label and changepoint_label (booleans, when the
-// reading has them), quality (a string, when set), original_value and
-// original_unit (when the parser converted the unit); the timestamp in
-// nanoseconds. On failure appends nothing; the error code names the
-// element, such as "sensor_id_unrepresentable".
+// Appends the line of one reading to `out`, in measurement `measurement`.
+// Tags are asset_id (when set), sensor_id, sensor_type and unit. Fields are
+// value (always a float), anomaly_label and changepoint_label (booleans,
+// when the reading has them), quality (a string, when set), and
+// original_value and original_unit (when the parser converted the unit).
+// The timestamp is in nanoseconds. On failure appends nothing; the error code
+// names the element, such as "sensor_id_unrepresentable".
 result<bool, line_protocol_error> append_reading_point(
     std::string& out, const std::string& measurement, const reading& r);
 

@@ -7,8 +7,8 @@ namespace ntscada {
 
 // Quoting for InfluxQL as InfluxDB 1.x and the 2.x /query compatibility
 // endpoint parse it. Inside both quoted forms the parser reads \\, \', \"
-// and \n as escapes and rejects other escapes, so backslashes are doubled
-// and line feeds written as \n; any other byte, UTF-8 included, is kept.
+// and \n as escapes and rejects other escapes. So backslashes are doubled
+// and line feeds written as \n. Any other byte, UTF-8 included, is kept.
 
 // Returns `name` as a double-quoted identifier, such as "pump-07/temp.c"
 // for a measurement, tag key or field key. Always quoting keeps names with

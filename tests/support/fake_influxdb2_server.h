@@ -25,7 +25,7 @@ struct influx_request {
 // In-process stand-in for the parts of an InfluxDB 2.x server that
 // influx_client uses, on 127.0.0.1 at a free port: POST /api/v2/write
 // (204, or 400 when org, bucket or precision is missing) and GET /query
-// (the 1.x compatibility endpoint, answering with the configured chunked
+// (the 1.x compatibility endpoint, responding with the configured chunked
 // body). Every request needs "Authorization: Token <token>", else 401 with
 // InfluxDB 2.x's JSON error body.
 class fake_influxdb2_server {
@@ -38,11 +38,11 @@ class fake_influxdb2_server {
 
   std::string url() const;
 
-  // Answers the next write with `status`, a JSON error body with `message`
+  // Responds to the next write with `status`, a JSON error body with `message`
   // and, when not empty, a Retry-After header.
   void fail_next_write(int status, std::string message,
                        std::string retry_after = {});
-  // Answers every gzip-compressed write with 415 Unsupported Media Type.
+  // Responds to every gzip-compressed write with 415 Unsupported Media Type.
   void reject_gzip();
   // The body of every /query response.
   void set_query_response(std::string body);

@@ -10,10 +10,10 @@
 namespace ntscada::testing {
 
 // A real InfluxDB 1.x server (influxd) for tests, in a temporary folder
-// with its own configuration: data, meta and WAL folders inside the
-// folder, reporting and monitoring off, HTTP on a free loopback port and
-// the RPC service on another, authentication on. The constructor creates
-// an admin user with the one unauthenticated CREATE USER call that
+// with its own configuration file. Data, meta and WAL folders are inside
+// the folder, reporting and monitoring are off, HTTP and the RPC service
+// listen on free loopback ports, and authentication is on. The constructor
+// creates an admin user with the one unauthenticated CREATE USER call that
 // InfluxDB 1.x allows.
 //
 // The binary is $NTSCADA_INFLUXD, else /usr/bin/influxd, else influxd on
