@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   librdkafka-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxgboost-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev kcat
-  libcpp-httplib-dev libssl-dev libarchive-dev
+  libcpp-httplib-dev libssl-dev libarchive-dev zlib1g-dev influxdb
 )
 
 missing=()

@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/influx_options.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "history/history_ingester.h"
 #include "history/sqlite_history_store.h"
+#include "influx/influx_ingest_target.h"
 
 namespace ntscada {
 namespace {
@@ -20,10 +22,44 @@ constexpr const char* kDefaultStorePath = "data/history.db";
 
 struct ingest_arguments {
   ingest_options options;
+  std::string sink = "sqlite";
+  std::string records = "readings";
+  // Empty: scada.sensors for readings, scada.processed for results.
+  std::string topic;
   std::string store = kDefaultStorePath;
+  influx_cli_options influx;
+  std::size_t batch_bytes = 1024 * 1024;
   std::vector<std::string> consumer_properties;
+  std::vector<std::string> producer_properties;
   std::int64_t batch_ms = 1000;
 };
+
+int run_influx_ingest(ingest_arguments& args,
+                      const std::shared_ptr<spdlog::logger>& logger) {
+  auto store = open_influx_store(args.influx);
+  if (!store) {
+    logger->error("{}", store.error());
+    return kExitUsage;
+  }
+  auto reachable = store.value()->client().ping();
+  if (!reachable) {
+    // Not fatal: the ingester retries writes until the server is back.
+    logger->warn("{} does not answer yet: {}", args.influx.config.describe(),
+                 reachable.error().describe());
+  }
+  influx_ingest_target target(*store.value(),
+                              args.records == "results"
+                                  ? influx_record_kind::results
+                                  : influx_record_kind::readings,
+                              args.options.parser, args.batch_bytes);
+  auto ingester = history_ingester::create(args.options, target);
+  if (!ingester) {
+    logger->error("{}", ingester.error());
+    return kExitUsage;
+  }
+  install_stop_signals();
+  return ingester.value()->run(stop_requested);
+}
 
 int run_ingest(ingest_arguments& args) {
   auto logger = module_logger("ingest");
@@ -34,14 +70,43 @@ int run_ingest(ingest_arguments& args) {
     return kExitUsage;
   }
   args.options.consumer_properties = consumer.value();
+  auto producer =
+      parse_properties(args.producer_properties, "--producer-property");
+  if (!producer) {
+    logger->error("{}", producer.error());
+    return kExitUsage;
+  }
+  args.options.producer_properties = producer.value();
   args.options.batch_interval = std::chrono::milliseconds(args.batch_ms);
+  if (args.records != "readings" && args.records != "results") {
+    logger->error("--records {} is invalid; expected readings or results",
+                  args.records);
+    return kExitUsage;
+  }
+  if (args.sink != "sqlite" && args.sink != "influxdb") {
+    logger->error("--sink {} is invalid; expected sqlite or influxdb",
+                  args.sink);
+    return kExitUsage;
+  }
+  args.options.topic = !args.topic.empty()         ? args.topic
+                       : args.records == "results" ? topic_names{}.processed
+                                                   : topic_names{}.sensors;
+  if (args.sink == "influxdb") return run_influx_ingest(args, logger);
+  if (args.records == "results") {
+    logger->error(
+        "--records results needs --sink influxdb; the SQLite store keeps "
+        "readings only");
+    return kExitUsage;
+  }
 
   auto store = sqlite_history_store::open(args.store);
   if (!store) {
     logger->error("{}", store.error());
     return EXIT_FAILURE;
   }
-  auto ingester = history_ingester::create(args.options, *store.value());
+  sink_ingest_target target(*store.value(), args.options.parser,
+                            "sqlite store " + args.store);
+  auto ingester = history_ingester::create(args.options, target);
   if (!ingester) {
     logger->error("{}", ingester.error());
     return kExitUsage;
@@ -65,20 +130,35 @@ void add_ingest_command(CLI::App& app) {
   auto args = std::make_shared<ingest_arguments>();
   CLI::App* command = app.add_subcommand(
       "ingest",
-      "Copy readings from Kafka into the SQLite history store for training. "
-      "Each batch is written in one transaction, and its offsets are "
-      "committed only afterwards. Invalid messages are counted and logged "
-      "but not stored. Stops cleanly on SIGINT or SIGTERM.");
+      "Copy readings from Kafka into the SQLite history store (default) or "
+      "InfluxDB for training, or the stream processor's results into "
+      "InfluxDB for dashboards. Each batch is written before its offsets "
+      "are committed. Messages that cannot be stored are counted, logged "
+      "and sent to the dead-letter topic. Stops cleanly on SIGINT or "
+      "SIGTERM.");
   command
       ->add_option("--brokers", args->options.brokers,
                    "Kafka bootstrap servers, host:port[,host:port]")
       ->required();
+  command->add_option("--sink", args->sink,
+                      "Where to write: sqlite (default) or influxdb");
+  command->add_option("--records", args->records,
+                      "What to consume: readings (default, from "
+                      "scada.sensors) or results (from scada.processed, "
+                      "InfluxDB only)");
   command->add_option("--store", args->store,
                       "History store file, created with its folder when "
                       "missing (default: data/history.db in the working "
                       "directory)");
   command->add_option("--group", args->options.group_id, "Consumer group id");
-  command->add_option("--topic", args->options.topic, "Input topic");
+  command->add_option("--topic", args->topic,
+                      "Input topic (default: scada.sensors for readings, "
+                      "scada.processed for results)");
+  args->options.deadletter_topic = "scada.ingest.deadletter";
+  command->add_option("--deadletter-topic", args->options.deadletter_topic,
+                      "Topic for messages that cannot be stored, with the "
+                      "reason in headers; empty to only log them "
+                      "(default: scada.ingest.deadletter)");
   command
       ->add_option("--batch-rows", args->options.batch_rows,
                    "Readings written in one transaction at most")
@@ -88,8 +168,16 @@ void add_ingest_command(CLI::App& app) {
                    "Longest wait, in milliseconds, from a batch's first "
                    "message until it is written")
       ->check(CLI::Range(1, 600'000));
+  command
+      ->add_option("--batch-bytes", args->batch_bytes,
+                   "InfluxDB: line protocol bytes that make a batch full")
+      ->check(CLI::Range(1024, 64 * 1024 * 1024));
   command->add_option("--consumer-property", args->consumer_properties,
                       "librdkafka consumer property name=value (repeatable)");
+  command->add_option("--producer-property", args->producer_properties,
+                      "librdkafka property of the dead-letter producer, "
+                      "name=value (repeatable)");
+  add_influx_options(*command, args->influx);
   command->callback([args] { std::exit(run_ingest(*args)); });
 }
 

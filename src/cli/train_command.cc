@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/influx_options.h"
 #include "cli/mlflow_options.h"
 #include "cli/options.h"
 #include "common/json_writer.h"
@@ -24,6 +25,8 @@ namespace ntscada {
 namespace {
 
 struct train_arguments {
+  std::string source = "sqlite";
+  influx_cli_options influx;
   std::string store = "data/history.db";
   std::string start;
   std::string end;
@@ -133,12 +136,29 @@ int run_train(train_arguments& args) {
                                      : mlflow.error());
     return kExitUsage;
   }
-  auto store = sqlite_history_store::open(args.store);
-  if (!store) {
-    logger->error("{}", store.error());
-    return EXIT_FAILURE;
+  std::unique_ptr<history_source> store;
+  std::string source_name = "sqlite:" + args.store;
+  if (args.source == "influxdb") {
+    auto opened = open_influx_store(args.influx);
+    if (!opened) {
+      logger->error("{}", opened.error());
+      return kExitUsage;
+    }
+    source_name = "influxdb:" + args.influx.config.describe();
+    store = std::move(opened.value());
+  } else if (args.source == "sqlite") {
+    auto opened = sqlite_history_store::open(args.store);
+    if (!opened) {
+      logger->error("{}", opened.error());
+      return EXIT_FAILURE;
+    }
+    store = std::move(opened.value());
+  } else {
+    logger->error("--source {} is invalid; expected sqlite or influxdb",
+                  args.source);
+    return kExitUsage;
   }
-  auto history = store.value()->load(window.value());
+  auto history = store->load(window.value());
   if (!history) {
     logger->error("{}", history.error());
     return EXIT_FAILURE;
@@ -146,7 +166,7 @@ int run_train(train_arguments& args) {
   logger->info("loaded rows={} sensors={} window={}..{} store={}",
                history->size(), history->sensors().size(),
                format_rfc3339(window->start), format_rfc3339(window->end),
-               args.store);
+               source_name);
 
   auto outcome = train_models(history.value(), envelopes.value(), args.options);
   if (!outcome) {
@@ -159,7 +179,7 @@ int run_train(train_arguments& args) {
   run.version = compact_version(now);
   run.created = format_rfc3339(now);
   run.window = window.value();
-  run.source = "sqlite:" + args.store;
+  run.source = source_name;
   run.envelopes = envelopes->name();
   run.options = args.options;
   local_registry registry(args.registry);
@@ -200,7 +220,11 @@ void add_train_command(CLI::App& app) {
       "Train the anomaly (random forest) and state (gradient boosting) "
       "classifiers with XGBoost on a window of history, evaluate them, save "
       "both models and write a JSON report.");
+  command->add_option("--source", args->source,
+                      "Where to load history from: sqlite (default, "
+                      "--store) or influxdb (--influx-* options)");
   command->add_option("--store", args->store, "History store (SQLite file)");
+  add_influx_options(*command, args->influx);
   command->add_option("--start", args->start,
                       "Window start, RFC 3339 (default: --days before end)");
   command->add_option("--end", args->end,

@@ -20,7 +20,7 @@ struct history_query {
 };
 
 // A source of reading history for training. Implementations: the embedded
-// SQLite store, and later InfluxDB. Errors are returned as messages that
+// SQLite store and InfluxDB. Errors are returned as messages that
 // name the store and what to do.
 class history_source {
  public:
