@@ -4,10 +4,13 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/metrics_endpoint.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
+#include "monitoring/process_metrics.h"
 #include "rules/rule_scorer.h"
+#include "stream/stream_metrics.h"
 #include "stream/stream_processor.h"
 
 namespace ntscada {
@@ -20,6 +23,7 @@ struct stream_arguments {
   std::vector<std::string> producer_properties;
   bool allow_missing_unit = false;
   int future_skew_seconds = 300;
+  std::string metrics_address = kStreamMetricsAddress;
 };
 
 int run_stream(stream_arguments& args) {
@@ -48,6 +52,19 @@ int run_stream(stream_arguments& args) {
   if (!processor) {
     logger->error("{}", processor.error());
     return kExitUsage;
+  }
+
+  // Declared after the processor, so the server stops before the stats it
+  // reads are destroyed.
+  metric_registry registry;
+  add_process_metrics(registry, NTSCADA_VERSION, "stream");
+  add_stream_metrics(registry, processor.value()->stats());
+  auto server =
+      serve_metrics(args.metrics_address, registry,
+                    stream_readiness_checks(processor.value()->stats()));
+  if (!server) {
+    logger->error("{}", server.error());
+    return EXIT_FAILURE;
   }
   install_stop_signals();
   return processor.value()->run(stop_requested);
@@ -91,6 +108,7 @@ void add_stream_command(CLI::App& app) {
                       "librdkafka consumer property name=value (repeatable)");
   command->add_option("--producer-property", args->producer_properties,
                       "librdkafka producer property name=value (repeatable)");
+  add_metrics_address_option(*command, args->metrics_address);
   command->callback([args] { std::exit(run_stream(*args)); });
 }
 

@@ -79,6 +79,7 @@ class stream_processor {
                std::string_view value, rd_kafka_headers_t* headers,
                delivery_context* context);
   void on_delivery(const rd_kafka_message_t* message);
+  void observe_latency(const delivery_context& context);
   void give_up_output(delivery_context* context, const std::string& topic,
                       rd_kafka_resp_err_t error);
   void retry_failed_deliveries();
@@ -97,6 +98,8 @@ class stream_processor {
                                 void* opaque);
   static void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t event,
                                  rd_kafka_topic_partition_list_t* partitions,
+                                 void* opaque);
+  static int statistics_callback(rd_kafka_t* handle, char* json, size_t size,
                                  void* opaque);
 
   stream_options options_;
