@@ -82,6 +82,14 @@ result<bool, std::string> client_statistics::update(std::string_view json) {
         // acknowledgement; consumer_lag counts from the last commit.
         std::int64_t lag = int_member(partition, "consumer_lag_stored", -1);
         if (lag < 0) lag = int_member(partition, "consumer_lag", -1);
+        if (lag < 0) {
+          // Nothing stored or committed yet, so consumption starts at the
+          // low watermark (auto.offset.reset=earliest, the default of both
+          // consumers) and everything up to the high watermark is lag.
+          std::int64_t low = int_member(partition, "lo_offset", -1);
+          std::int64_t high = int_member(partition, "hi_offset", -1);
+          if (low >= 0 && high >= low) lag = high - low;
+        }
         if (lag < 0) continue;
         lags.push_back(
             {std::string(topic_name), static_cast<std::int32_t>(id), lag});

@@ -7,8 +7,8 @@ namespace {
 
 // Trimmed from a librdkafka 2.0.2 consumer's statistics against the
 // embedded broker: one real broker, the group coordinator's logical entry,
-// two fetched partitions, the internal unassigned partition (-1) and a
-// known but unassigned partition.
+// three fetched partitions (one never committed), the internal unassigned
+// partition (-1) and a known but unassigned partition.
 constexpr std::string_view kStatistics = R"({
   "name": "ntscada-stream#consumer-2", "type": "consumer",
   "brokers": {
@@ -26,6 +26,10 @@ constexpr std::string_view kStatistics = R"({
       "1": {"partition": 1, "fetch_state": "offset-query", "hi_offset": 5,
             "committed_offset": 5, "consumer_lag": 0},
       "2": {"partition": 2, "fetch_state": "none", "consumer_lag": -1,
+            "consumer_lag_stored": -1},
+      "3": {"partition": 3, "fetch_state": "active", "lo_offset": 4,
+            "hi_offset": 9, "stored_offset": -1001,
+            "committed_offset": -1001, "consumer_lag": -1,
             "consumer_lag_stored": -1},
       "-1": {"partition": -1, "fetch_state": "none", "consumer_lag": -1}
     }}
@@ -46,7 +50,7 @@ TEST(ClientStatisticsTest, ReportsLagOfFetchedPartitions) {
   client_statistics stats;
   ASSERT_TRUE(stats.update(kStatistics));
   auto lags = stats.partition_lags();
-  ASSERT_EQ(lags.size(), 2u);
+  ASSERT_EQ(lags.size(), 3u);
   EXPECT_EQ(lags[0].topic, "scada.sensors");
   EXPECT_EQ(lags[0].partition, 0);
   // Counted from the stored offset where librdkafka reports it.
@@ -54,6 +58,9 @@ TEST(ClientStatisticsTest, ReportsLagOfFetchedPartitions) {
   EXPECT_EQ(lags[1].partition, 1);
   // Counted from the committed offset otherwise.
   EXPECT_EQ(lags[1].messages, 0);
+  // Counted from the low watermark before any commit.
+  EXPECT_EQ(lags[2].partition, 3);
+  EXPECT_EQ(lags[2].messages, 5);
 }
 
 TEST(ClientStatisticsTest, InvalidJsonKeepsPreviousState) {
@@ -63,7 +70,7 @@ TEST(ClientStatisticsTest, InvalidJsonKeepsPreviousState) {
   ASSERT_FALSE(updated);
   EXPECT_NE(updated.error().find("librdkafka statistics"), std::string::npos);
   EXPECT_EQ(stats.brokers_up(), 1);
-  EXPECT_EQ(stats.partition_lags().size(), 2u);
+  EXPECT_EQ(stats.partition_lags().size(), 3u);
 }
 
 TEST(ClientStatisticsTest, LaterDocumentReplacesPartitions) {
