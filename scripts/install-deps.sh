@@ -8,6 +8,9 @@ packages=(
   librdkafka-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxgboost-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev kcat
   libcpp-httplib-dev libssl-dev
+  # promtool and a Prometheus server for the metrics tests and deploy/
+  # checks; yamllint and docker-compose check the deployment files.
+  prometheus yamllint docker-compose
 )
 
 missing=()

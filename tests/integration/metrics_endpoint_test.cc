@@ -142,9 +142,9 @@ class MetricsEndpointTest : public ::testing::Test {
   std::string promtool_check(const std::string& text, const char* name) {
     std::filesystem::path file = work_dir_ / name;
     std::ofstream(file) << text;
-    return testing::run_command(fmt::format(
-        "{} check metrics < {} 2>&1; echo \"exit=$?\"", kPromtool,
-        file.string()));
+    return testing::run_command(
+        fmt::format("{} check metrics < {} 2>&1; echo \"exit=$?\"", kPromtool,
+                    file.string()));
   }
 
   void produce_readings(int count, int first_index, int distinct_sensors) {
@@ -182,8 +182,8 @@ TEST_F(MetricsEndpointTest, PromtoolAcceptsHostileInputs) {
       {"line1/p1", reading_with_type("temp\nerature", kBaseMs + 1)},
       {"line1/p1", "{\"sensor_id\":\"a\"b\n"},
       {"line1/p1", "\xff\xfe\"\\\n"},
-      {"line1/p1", testing::reading_json("line1/p1", "pressure", 50,
-                                         kBaseMs + 2)},
+      {"line1/p1",
+       testing::reading_json("line1/p1", "pressure", 50, kBaseMs + 2)},
   };
   testing::produce_all(brokers_, topics_.sensors, records);
   wait_for_outputs(records.size());
@@ -194,9 +194,8 @@ TEST_F(MetricsEndpointTest, PromtoolAcceptsHostileInputs) {
   EXPECT_EQ(text.find("pres\""), std::string::npos);
   EXPECT_EQ(text.find("pres\\\""), std::string::npos);
   EXPECT_EQ(text.find("erature"), std::string::npos);
-  EXPECT_EQ(
-      sample_value(text, "ntscada_stream_messages_consumed_total"),
-      static_cast<double>(records.size()));
+  EXPECT_EQ(sample_value(text, "ntscada_stream_messages_consumed_total"),
+            static_cast<double>(records.size()));
 
   // Label values that do reach a label (here a model identity) are escaped
   // so that the text still parses.

@@ -16,3 +16,13 @@ target_link_libraries(monitoring_integration_tests PRIVATE kafka_test_support
                       PkgConfig::HTTPLIB GTest::gtest_main)
 gtest_discover_tests(monitoring_integration_tests PROPERTIES LABELS integration
                      DISCOVERY_TIMEOUT 30)
+
+add_executable(prometheus_tests
+  ${CMAKE_CURRENT_LIST_DIR}/prometheus_scrape_test.cc)
+target_link_libraries(prometheus_tests PRIVATE kafka_test_support
+                      PkgConfig::HTTPLIB GTest::gtest_main)
+target_compile_definitions(prometheus_tests PRIVATE
+                           NTSCADA_BINARY="$<TARGET_FILE:ntscada>")
+add_dependencies(prometheus_tests ntscada)
+gtest_discover_tests(prometheus_tests PROPERTIES LABELS integration
+                     DISCOVERY_TIMEOUT 30)
