@@ -6,11 +6,14 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/metrics_endpoint.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "history/history_ingester.h"
+#include "history/ingest_metrics.h"
 #include "history/sqlite_history_store.h"
+#include "monitoring/process_metrics.h"
 
 namespace ntscada {
 namespace {
@@ -23,7 +26,24 @@ struct ingest_arguments {
   std::string store = kDefaultStorePath;
   std::vector<std::string> consumer_properties;
   std::int64_t batch_ms = 1000;
+  std::string metrics_address = kIngestMetricsAddress;
 };
+
+// Serves the metrics endpoints while the ingester runs. The server stops
+// before this returns, so it never reads the ingester's stats after that.
+int run_with_metrics(const ingest_arguments& args, history_ingester& ingester) {
+  metric_registry registry;
+  add_process_metrics(registry, NTSCADA_VERSION, "ingest");
+  add_ingest_metrics(registry, ingester.stats());
+  auto server = serve_metrics(args.metrics_address, registry,
+                              ingest_readiness_checks(ingester.stats()));
+  if (!server) {
+    module_logger("ingest")->error("{}", server.error());
+    return EXIT_FAILURE;
+  }
+  install_stop_signals();
+  return ingester.run(stop_requested);
+}
 
 int run_ingest(ingest_arguments& args) {
   auto logger = module_logger("ingest");
@@ -46,8 +66,7 @@ int run_ingest(ingest_arguments& args) {
     logger->error("{}", ingester.error());
     return kExitUsage;
   }
-  install_stop_signals();
-  int code = ingester.value()->run(stop_requested);
+  int code = run_with_metrics(args, *ingester.value());
 
   auto count = store.value()->count();
   if (count) {
@@ -90,6 +109,7 @@ void add_ingest_command(CLI::App& app) {
       ->check(CLI::Range(1, 600'000));
   command->add_option("--consumer-property", args->consumer_properties,
                       "librdkafka consumer property name=value (repeatable)");
+  add_metrics_address_option(*command, args->metrics_address);
   command->callback([args] { std::exit(run_ingest(*args)); });
 }
 

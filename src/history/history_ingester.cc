@@ -64,6 +64,8 @@ result<bool, std::string> history_ingester::connect() {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
+      // Feeds broker state and partition lag to the metrics endpoint.
+      {"statistics.interval.ms", "5000"},
   };
   properties.insert(properties.end(), options_.consumer_properties.begin(),
                     options_.consumer_properties.end());
@@ -71,6 +73,7 @@ result<bool, std::string> history_ingester::connect() {
   if (!conf) return failure{conf.error()};
   rd_kafka_conf_set_opaque(conf.value().get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.value().get(), rebalance_callback);
+  rd_kafka_conf_set_stats_cb(conf.value().get(), statistics_callback);
 
   char error[512];
   consumer_.reset(
@@ -187,6 +190,7 @@ bool history_ingester::append_with_retry(const std::atomic<bool>& stop) {
     auto appended = sink_.append(batch_);
     if (appended) break;
     ++stats_.store_failures;
+    stats_.store_failing = true;
 
     auto now = std::chrono::steady_clock::now();
     if (stop.load() && !shutdown_deadline_) {
@@ -238,6 +242,7 @@ bool history_ingester::append_with_retry(const std::atomic<bool>& stop) {
   if (paused_) set_paused(false);
   stats_.stored += batch_.size();
   ++stats_.batches;
+  stats_.store_failing = false;
   batch_.clear();
   return true;
 }
@@ -320,6 +325,15 @@ void history_ingester::rebalance_callback(
   static_cast<history_ingester*>(opaque)->on_rebalance(event, partitions);
 }
 
+int history_ingester::statistics_callback(rd_kafka_t*, char* json, size_t size,
+                                          void* opaque) {
+  auto* ingester = static_cast<history_ingester*>(opaque);
+  auto updated =
+      ingester->stats_.consumer_statistics.update(std::string_view(json, size));
+  if (!updated) logger()->warn("{}", updated.error());
+  return 0;  // librdkafka frees the JSON text
+}
+
 void history_ingester::on_rebalance(
     rd_kafka_resp_err_t event, rd_kafka_topic_partition_list_t* partitions) {
   bool cooperative =
@@ -356,10 +370,12 @@ void history_ingester::on_rebalance(
     if (appended) {
       stats_.stored += batch_.size();
       ++stats_.batches;
+      stats_.store_failing = false;
       batch_.clear();
       commit();
     } else {
       ++stats_.store_failures;
+      stats_.store_failing = true;
       logger()->error("storing {} readings before revocation failed: {}",
                       batch_.size(), appended.error());
       for (int i = 0; i < partitions->cnt; ++i) {

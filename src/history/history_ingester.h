@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "history/history_store.h"
 #include "kafka/client_config.h"
+#include "kafka/client_statistics.h"
 #include "kafka/topics.h"
 #include "reading/reading_parser.h"
 
@@ -54,6 +55,11 @@ struct ingest_stats {
   std::atomic<std::uint64_t> commit_failures{0};
   // Consumer errors other than end of partition.
   std::atomic<std::uint64_t> consumer_errors{0};
+  // True from a failed append until the next successful one.
+  std::atomic<bool> store_failing{false};
+  // The consumer's latest librdkafka statistics: broker connections and
+  // lag per partition.
+  client_statistics consumer_statistics;
 };
 
 // Exit codes of history_ingester::run.
@@ -121,6 +127,8 @@ class history_ingester {
 
   static void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t event,
                                  rd_kafka_topic_partition_list_t* partitions,
+                                 void* opaque);
+  static int statistics_callback(rd_kafka_t* handle, char* json, size_t size,
                                  void* opaque);
 
   ingest_options options_;

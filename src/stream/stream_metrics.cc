@@ -1,8 +1,8 @@
 #include "stream/stream_metrics.h"
 
-#include <fmt/format.h>
-
 #include <string>
+
+#include "kafka/client_metrics.h"
 
 namespace ntscada {
 namespace {
@@ -95,19 +95,7 @@ void write_consumer(exposition_writer& out, const stream_stats& stats) {
   out.family("ntscada_stream_assigned_partitions", metric_type::gauge,
              "Input partitions currently assigned to this processor.")
       .sample({}, static_cast<double>(stats.assigned_partitions.load()));
-  out.family("ntscada_stream_kafka_brokers_up", metric_type::gauge,
-             "Brokers that the consumer is connected to, from librdkafka "
-             "statistics.")
-      .sample({}, static_cast<double>(stats.consumer_statistics.brokers_up()));
-  out.family("ntscada_stream_consumer_lag_messages", metric_type::gauge,
-             "Messages between a partition's high watermark and the "
-             "processor's stored offset, from librdkafka statistics.");
-  std::string partition;
-  for (const partition_lag& lag : stats.consumer_statistics.partition_lags()) {
-    partition = std::to_string(lag.partition);
-    out.sample({{"topic", lag.topic}, {"partition", partition}},
-               static_cast<double>(lag.messages));
-  }
+  write_consumer_metrics(out, "ntscada_stream", stats.consumer_statistics);
 }
 
 void write_model(exposition_writer& out, const stream_stats& stats) {
@@ -140,19 +128,7 @@ void add_stream_metrics(metric_registry& registry, const stream_stats& stats) {
 std::vector<readiness_check> stream_readiness_checks(
     const stream_stats& stats) {
   std::vector<readiness_check> checks;
-  checks.push_back(
-      {"kafka", [&stats]() -> std::optional<std::string> {
-         const client_statistics& kafka = stats.consumer_statistics;
-         if (!kafka.received()) {
-           return "no librdkafka statistics yet; the consumer "
-                  "has not reported a broker connection";
-         }
-         if (kafka.brokers_up() == 0) {
-           return fmt::format("not connected: 0 of {} known brokers are up",
-                              kafka.brokers_known());
-         }
-         return std::nullopt;
-       }});
+  checks.push_back(kafka_connection_check(stats.consumer_statistics));
   checks.push_back({"scorer", [&stats]() -> std::optional<std::string> {
                       if (stats.model().name.empty()) {
                         return "no model or rule set is loaded";
