@@ -26,3 +26,8 @@ target_compile_definitions(prometheus_tests PRIVATE
 add_dependencies(prometheus_tests ntscada)
 gtest_discover_tests(prometheus_tests PROPERTIES LABELS integration
                      DISCOVERY_TIMEOUT 30)
+
+# Offline checks of the deployment files in deploy/ with promtool, jq,
+# yamllint, docker-compose and systemd-analyze.
+add_test(NAME deploy_validate COMMAND ${PROJECT_SOURCE_DIR}/deploy/validate.sh)
+set_tests_properties(deploy_validate PROPERTIES LABELS deploy TIMEOUT 120)
