@@ -58,7 +58,8 @@ for title in "Throughput" "Latency" "Anomalies by severity" \
     exit 1
   }
 done
-# Grafana replaces $__rate_interval at query time; any valid range parses.
+# Grafana replaces $__rate_interval at query time, so any valid range
+# can replace it here.
 jq -r '
   "groups:\n  - name: dashboard\n    rules:",
   ([.panels[].targets[].expr] | to_entries[]

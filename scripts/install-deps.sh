@@ -8,8 +8,10 @@ packages=(
   librdkafka-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxgboost-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev kcat
   libcpp-httplib-dev libssl-dev
-  # promtool and a Prometheus server for the metrics tests and deploy/
-  # checks; yamllint and docker-compose check the deployment files.
+  # A Prometheus server and promtool for the metrics tests and the deploy/
+  # checks, which also use yamllint and docker-compose. On a machine that
+  # runs systemd, installing prometheus also starts its service on port
+  # 9090, which the tests do not use.
   prometheus yamllint docker-compose
 )
 

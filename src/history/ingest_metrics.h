@@ -8,8 +8,9 @@
 
 namespace ntscada {
 
-// Adds the ingester's metric families (ntscada_ingest_*) to `registry`,
-// read from `stats` at scrape time; `stats` must outlive every render.
+// Adds the ingester's metric families (ntscada_ingest_*) to `registry`.
+// Values are read from `stats` at scrape time, so `stats` must outlive
+// every render.
 void add_ingest_metrics(metric_registry& registry, const ingest_stats& stats);
 
 // The ingester's readiness checks: "kafka" passes while the consumer is

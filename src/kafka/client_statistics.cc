@@ -46,8 +46,8 @@ result<bool, std::string> client_statistics::update(std::string_view json) {
     for (auto [name, value] : brokers) {
       simdjson::dom::object broker;
       if (value.get_object().get(broker) != simdjson::SUCCESS) continue;
-      // Bootstrap entries have node id -1; the internal and logical
-      // entries (such as the group coordinator) are not connections of
+      // Bootstrap entries have node id -1. The internal and logical
+      // entries, such as the group coordinator, are no connections of
       // their own.
       std::string_view source = string_member(broker, "source");
       if (int_member(broker, "nodeid", -1) < 0 || source == "internal" ||

@@ -17,8 +17,8 @@ struct partition_lag {
   std::string topic;
   std::int32_t partition = 0;
   // Messages between the partition's high watermark and the consumer's
-  // stored offset; before it stored one, its committed offset; before any
-  // commit, the partition's low watermark.
+  // position: its stored offset, else its committed offset, else (before
+  // any commit) the partition's low watermark.
   std::int64_t messages = 0;
 };
 

@@ -88,7 +88,7 @@ void append_sample_value(std::string& out, double value) {
   } else if (std::isinf(value)) {
     out += value > 0 ? "+Inf" : "-Inf";
   } else {
-    // fmt's shortest round-trip form, for example 0.25, 1e+20 or 3; Go's
+    // fmt's shortest round-trip form, for example 0.25, 1e+20 or 3. Go's
     // ParseFloat, which Prometheus uses, reads all of them.
     fmt::format_to(std::back_inserter(out), "{}", value);
   }

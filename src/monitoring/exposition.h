@@ -17,7 +17,7 @@ inline constexpr std::string_view kExpositionContentType =
 enum class metric_type { counter, gauge, histogram };
 
 // One label of a sample. The name must match [a-zA-Z_][a-zA-Z0-9_]* and
-// must not start with "__"; the value may hold any UTF-8 text and is
+// must not start with "__". The value may contain any UTF-8 text and is
 // escaped on output.
 struct label {
   std::string_view name;
@@ -47,7 +47,7 @@ class exposition_writer {
  public:
   explicit exposition_writer(std::string& out);
 
-  // Starts a family; the samples that follow belong to it.
+  // Starts a family. The samples written after it belong to it.
   exposition_writer& family(std::string_view name, metric_type type,
                             std::string_view help);
 

@@ -18,8 +18,8 @@ std::shared_ptr<spdlog::logger> logger() {
   return instance;
 }
 
-// Scrapes are small and rare, so two threads serve them; Prometheus times
-// out a scrape after 10 s by default, so slow clients are cut off sooner.
+// Scrapes are small and rare, so two threads serve them. Prometheus times
+// out a scrape after 10 s by default, and slow clients are cut off sooner.
 constexpr std::size_t kServerThreads = 2;
 constexpr auto kSocketTimeout = std::chrono::seconds(5);
 constexpr auto kStartTimeout = std::chrono::seconds(5);
@@ -46,8 +46,8 @@ result<std::unique_ptr<metrics_server>, std::string> metrics_server::start(
     return new httplib::ThreadPool(kServerThreads);
   };
   // cpp-httplib 0.11 sets SO_REUSEPORT by default, which lets a second
-  // process bind the same port and receive half of the scrapes; only
-  // SO_REUSEADDR is kept, so a taken port fails to bind.
+  // process bind the same port and receive half of the scrapes. Only
+  // SO_REUSEADDR is set here, so binding a taken port fails.
   st.server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);

@@ -14,7 +14,7 @@ namespace ntscada {
 // An HTTP server on its own threads that serves
 //   GET /metrics  the registry in the Prometheus text format 0.0.4,
 //   GET /healthz  200 "ok" while the process runs (liveness),
-//   GET /readyz   200 when every readiness check passes, else 503; the
+//   GET /readyz   200 when every readiness check passes, else 503. The
 //                 JSON body names each check and why it fails.
 // Any other path gets 404. The server keeps no secrets and offers no write
 // operation, but it has no authentication either, so bind it to loopback

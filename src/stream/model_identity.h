@@ -15,7 +15,7 @@ struct model_identity {
 };
 
 // Splits a scorer's detector text "NAME:VERSION" (for example
-// "rules:default") into a model identity; text without ':' becomes the
+// "rules:default") into a model identity. Text without ':' becomes the
 // name with an empty version.
 inline model_identity model_identity_from_detector(std::string_view detector) {
   auto colon = detector.find(':');

@@ -438,8 +438,8 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
         ++stats_.deadletters_acknowledged;
         break;
     }
-    // Each input has one result or one dead letter; its anomaly copy would
-    // count the input twice.
+    // Each input has one result or one dead letter, which is timed. Timing
+    // its anomaly copy too would count the input twice.
     if (context->kind != output_kind::anomaly) observe_latency(*context);
     auto assigned = assigned_generation_.find(context->source);
     bool current = assigned != assigned_generation_.end() &&

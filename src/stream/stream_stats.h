@@ -43,7 +43,7 @@ struct stream_stats {
 
   // From the input record's Kafka timestamp (producer CreateTime or broker
   // LogAppendTime) to the broker's acknowledgement of the reading's result
-  // or dead letter, in seconds; includes time spent waiting in the topic.
+  // or dead letter, in seconds. It includes time spent waiting in the topic.
   histogram end_to_end_latency{latency_buckets_seconds()};
   // From consumption to that acknowledgement, in seconds.
   histogram processing_latency{latency_buckets_seconds()};

@@ -5,10 +5,12 @@
 namespace ntscada {
 namespace {
 
-// Trimmed from a librdkafka 2.0.2 consumer's statistics against the
-// embedded broker: one real broker, the group coordinator's logical entry,
-// three fetched partitions (one never committed), the internal unassigned
-// partition (-1) and a known but unassigned partition.
+// Shaped like a librdkafka 2.0.2 consumer's statistics against the
+// embedded broker, trimmed to the fields that are read, with cases added:
+// a connected broker and a down one, a bootstrap entry, the group
+// coordinator's logical entry, three fetched partitions (one never
+// committed), the internal unassigned partition (-1) and a known but
+// unassigned partition.
 constexpr std::string_view kStatistics = R"({
   "name": "ntscada-stream#consumer-2", "type": "consumer",
   "brokers": {
