@@ -57,6 +57,9 @@ struct stream_stats {
   // lag per partition.
   client_statistics consumer_statistics;
 
+  // Replaces the identity exported as ntscada_stream_model_info. The
+  // processor sets it from the scorer's detector at construction, and a
+  // model loader calls it again after loading or replacing a model.
   void set_model(model_identity identity) {
     std::lock_guard lock(model_mutex);
     model_ = std::move(identity);
