@@ -8,6 +8,11 @@ packages=(
   librdkafka-dev libsimdjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxgboost-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev kcat
   libcpp-httplib-dev libssl-dev libarchive-dev zlib1g-dev influxdb
+  # A Prometheus server and promtool for the metrics tests and the deploy/
+  # checks, which also use jq, yamllint, docker-compose and
+  # systemd-analyze. On a machine that runs systemd, installing prometheus
+  # also starts its service on port 9090, which the tests do not use.
+  prometheus jq yamllint docker-compose systemd
 )
 
 missing=()

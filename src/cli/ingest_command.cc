@@ -7,12 +7,15 @@
 
 #include "cli/commands.h"
 #include "cli/influx_options.h"
+#include "cli/metrics_endpoint.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "history/history_ingester.h"
+#include "history/ingest_metrics.h"
 #include "history/sqlite_history_store.h"
 #include "influx/influx_ingest_target.h"
+#include "monitoring/process_metrics.h"
 
 namespace ntscada {
 namespace {
@@ -32,7 +35,24 @@ struct ingest_arguments {
   std::vector<std::string> consumer_properties;
   std::vector<std::string> producer_properties;
   std::int64_t batch_ms = 1000;
+  std::string metrics_address = kIngestMetricsAddress;
 };
+
+// Serves the metrics endpoints while the ingester runs. The server stops
+// before this returns, so it never reads the ingester's stats after that.
+int run_with_metrics(const ingest_arguments& args, history_ingester& ingester) {
+  metric_registry registry;
+  add_process_metrics(registry, NTSCADA_VERSION, "ingest");
+  add_ingest_metrics(registry, ingester.stats());
+  auto server = serve_metrics(args.metrics_address, registry,
+                              ingest_readiness_checks(ingester.stats()));
+  if (!server) {
+    module_logger("ingest")->error("{}", server.error());
+    return EXIT_FAILURE;
+  }
+  install_stop_signals();
+  return ingester.run(stop_requested);
+}
 
 int run_influx_ingest(ingest_arguments& args,
                       const std::shared_ptr<spdlog::logger>& logger) {
@@ -57,8 +77,7 @@ int run_influx_ingest(ingest_arguments& args,
     logger->error("{}", ingester.error());
     return kExitUsage;
   }
-  install_stop_signals();
-  return ingester.value()->run(stop_requested);
+  return run_with_metrics(args, *ingester.value());
 }
 
 int run_ingest(ingest_arguments& args) {
@@ -111,8 +130,7 @@ int run_ingest(ingest_arguments& args) {
     logger->error("{}", ingester.error());
     return kExitUsage;
   }
-  install_stop_signals();
-  int code = ingester.value()->run(stop_requested);
+  int code = run_with_metrics(args, *ingester.value());
 
   auto count = store.value()->count();
   if (count) {
@@ -178,6 +196,7 @@ void add_ingest_command(CLI::App& app) {
                       "librdkafka property of the dead-letter producer, "
                       "name=value (repeatable)");
   add_influx_options(*command, args->influx);
+  add_metrics_address_option(*command, args->metrics_address);
   command->callback([args] { std::exit(run_ingest(*args)); });
 }
 

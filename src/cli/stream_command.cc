@@ -4,14 +4,18 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/metrics_endpoint.h"
 #include "cli/mlflow_options.h"
-#include "registry/mlflow_mirror.h"
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "common/logging.h"
+#include "monitoring/process_metrics.h"
+#include "registry/mlflow_mirror.h"
 #include "rules/rule_scorer.h"
 #include "serving/model_scorer.h"
 #include "serving/model_watcher.h"
+#include "serving/serving_metrics.h"
+#include "stream/stream_metrics.h"
 #include "stream/stream_processor.h"
 
 namespace ntscada {
@@ -29,6 +33,7 @@ struct stream_arguments {
   double model_check_seconds = 10;
   model_scoring_options scoring;
   mlflow_arguments mlflow;
+  std::string metrics_address = kStreamMetricsAddress;
 };
 
 int run_stream(stream_arguments& args) {
@@ -52,17 +57,6 @@ int run_stream(stream_arguments& args) {
     logger->error("{}", table.error());
     return kExitUsage;
   }
-  if (args.rules_only) {
-    auto processor = stream_processor::create(
-        args.options, std::make_unique<rule_scorer>(std::move(table.value())));
-    if (!processor) {
-      logger->error("{}", processor.error());
-      return kExitUsage;
-    }
-    install_stop_signals();
-    return processor.value()->run(stop_requested);
-  }
-
   // The watcher loads the registered models before the first poll, then
   // checks for promotions in the background and on SIGHUP.
   auto scoring =
@@ -79,15 +73,16 @@ int run_stream(stream_arguments& args) {
   }
   std::optional<local_registry> mirror_registry;
   std::optional<mlflow_mirror> mirror;
-  if (mlflow->has_value()) {
+  if (mlflow->has_value() && !args.rules_only) {
     // MLflow holds the promotions: each check pulls what the references
     // name there into the local registry, which stays the fallback when
     // MLflow is away.
     mirror_registry.emplace(args.models.registry);
     mirror.emplace(*mirror_registry, std::move(**mlflow),
                    args.mlflow.experiment);
-    args.models.refresh = [&mirror, references = args.models.references]()
-        -> result<bool, std::string> {
+    args.models.refresh =
+        [&mirror,
+         references = args.models.references]() -> result<bool, std::string> {
       for (const std::string& reference :
            {references.anomaly, references.state}) {
         auto pulled = mirror->pull(reference);
@@ -97,15 +92,33 @@ int run_stream(stream_arguments& args) {
     };
   }
   model_watcher watcher(args.models, scorer, serving);
-  watcher.check_now();
+  if (args.rules_only) {
+    logger->info("--rules-only: scoring with {}", scorer.detector());
+  } else {
+    watcher.check_now();
+  }
   auto processor = stream_processor::create(args.options, std::move(scoring));
   if (!processor) {
     logger->error("{}", processor.error());
     return kExitUsage;
   }
+
+  // Declared after the processor, so the server stops before the stats it
+  // reads are destroyed.
+  metric_registry registry;
+  add_process_metrics(registry, NTSCADA_VERSION, "stream");
+  add_stream_metrics(registry, processor.value()->stats());
+  add_serving_metrics(registry, serving);
+  auto server =
+      serve_metrics(args.metrics_address, registry,
+                    stream_readiness_checks(processor.value()->stats()));
+  if (!server) {
+    logger->error("{}", server.error());
+    return EXIT_FAILURE;
+  }
   install_stop_signals();
   install_reload_signal();
-  watcher.start();
+  if (!args.rules_only) watcher.start();
   int code = processor.value()->run(stop_requested);
   watcher.stop();
   logger->info("model checks {}, reloads {}, load failures {}, last {}",
@@ -171,6 +184,7 @@ void add_stream_command(CLI::App& app) {
   command->add_flag("--rules-only", args->rules_only,
                     "Score with the envelope rules and ignore the registry");
   add_mlflow_options(*command, args->mlflow);
+  add_metrics_address_option(*command, args->metrics_address);
   command->callback([args] { std::exit(run_stream(*args)); });
 }
 

@@ -19,6 +19,7 @@
 #include "registry/mlflow_mirror.h"
 #include "training/model_bundle.h"
 #include "training/model_registration.h"
+#include "training/training_exposition.h"
 #include "training/training_report.h"
 
 namespace ntscada {
@@ -37,6 +38,7 @@ struct train_arguments {
   std::string registry = "models";
   std::string reports = "reports";
   mlflow_arguments mlflow;
+  std::string metrics_file;
   training_options options;
 };
 
@@ -208,6 +210,15 @@ int run_train(train_arguments& args) {
                            run.anomaly_model_id,
                            anomaly_version.folder.string(), run.state_model_id,
                            state_version.folder.string(), report_path.string());
+  if (!args.metrics_file.empty()) {
+    auto written = write_metrics_file(
+        args.metrics_file,
+        training_metrics_text(run, outcome.value(), wall_clock_now()));
+    if (!written) {
+      logger->error("{}", written.error());
+      return EXIT_FAILURE;
+    }
+  }
   return EXIT_SUCCESS;
 }
 
@@ -269,6 +280,10 @@ void add_train_command(CLI::App& app) {
                       "there as new versions");
   command->add_option("--reports", args->reports, "Folder for reports");
   add_mlflow_options(*command, args->mlflow);
+  command->add_option("--metrics-file", args->metrics_file,
+                      "After a successful run, write its metrics in the "
+                      "Prometheus text format to this file (for "
+                      "node_exporter's textfile collector)");
   command->callback([args] { std::exit(run_train(*args)); });
 }
 

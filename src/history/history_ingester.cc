@@ -81,6 +81,8 @@ result<bool, std::string> history_ingester::connect() {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
+      // Feeds broker state and partition lag to the metrics endpoint.
+      {"statistics.interval.ms", "5000"},
   };
   properties.insert(properties.end(), options_.consumer_properties.begin(),
                     options_.consumer_properties.end());
@@ -88,6 +90,7 @@ result<bool, std::string> history_ingester::connect() {
   if (!conf) return failure{conf.error()};
   rd_kafka_conf_set_opaque(conf.value().get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.value().get(), rebalance_callback);
+  rd_kafka_conf_set_stats_cb(conf.value().get(), statistics_callback);
 
   char error[512];
   consumer_.reset(
@@ -264,10 +267,12 @@ history_ingester::attempt history_ingester::write_batch() {
   if (written) {
     stats_.stored += records;
     ++stats_.batches;
+    stats_.store_failing = false;
     batch_messages_.clear();
     return {};
   }
   ++stats_.store_failures;
+  stats_.store_failing = true;
   ingest_write_error& error = written.error();
   switch (error.next) {
     case ingest_write_error::action::retry:
@@ -539,6 +544,15 @@ void history_ingester::rebalance_callback(
     rd_kafka_t*, rd_kafka_resp_err_t event,
     rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   static_cast<history_ingester*>(opaque)->on_rebalance(event, partitions);
+}
+
+int history_ingester::statistics_callback(rd_kafka_t*, char* json, size_t size,
+                                          void* opaque) {
+  auto* ingester = static_cast<history_ingester*>(opaque);
+  auto updated =
+      ingester->stats_.consumer_statistics.update(std::string_view(json, size));
+  if (!updated) logger()->warn("{}", updated.error());
+  return 0;  // librdkafka frees the JSON text
 }
 
 void history_ingester::on_rebalance(

@@ -16,6 +16,7 @@
 #include "history/history_store.h"
 #include "history/ingest_target.h"
 #include "kafka/client_config.h"
+#include "kafka/client_statistics.h"
 #include "kafka/topics.h"
 #include "reading/reading_parser.h"
 
@@ -80,6 +81,11 @@ struct ingest_stats {
   std::atomic<std::uint64_t> commit_failures{0};
   // Consumer errors other than end of partition.
   std::atomic<std::uint64_t> consumer_errors{0};
+  // True from a failed append until the next successful one.
+  std::atomic<bool> store_failing{false};
+  // The consumer's latest librdkafka statistics: broker connections and
+  // lag per partition.
+  client_statistics consumer_statistics;
 };
 
 // Exit codes of history_ingester::run.
@@ -195,6 +201,8 @@ class history_ingester {
   static void delivery_callback(rd_kafka_t* handle,
                                 const rd_kafka_message_t* message,
                                 void* opaque);
+  static int statistics_callback(rd_kafka_t* handle, char* json, size_t size,
+                                 void* opaque);
 
   ingest_options options_;
   // Set when the ingester created its own target around a history_sink.

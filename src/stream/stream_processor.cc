@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -51,6 +52,10 @@ struct stream_processor::delivery_context {
   std::int64_t offset;
   std::uint64_t generation;
   output_kind kind;
+  // The input's Kafka timestamp in ms (-1 when it has none) and when it
+  // was consumed, for the latency histograms.
+  std::int64_t input_timestamp_ms;
+  epoch_ns consumed;
 };
 
 // A message whose delivery failed with a retriable error, kept to be
@@ -83,7 +88,10 @@ stream_processor::stream_processor(stream_options options,
                                    std::unique_ptr<scorer> scoring)
     : options_(std::move(options)),
       scorer_(std::move(scoring)),
-      parser_(options_.parser) {}
+      parser_(options_.parser) {
+  detector_in_stats_ = scorer_->detector();
+  stats_.set_model(model_identity_from_detector(detector_in_stats_));
+}
 
 stream_processor::~stream_processor() {
   for (failed_delivery& failed : failed_) {
@@ -130,6 +138,8 @@ result<bool, std::string> stream_processor::connect() {
       {"enable.auto.commit", "true"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
+      // Feeds broker state and partition lag to the metrics endpoint.
+      {"statistics.interval.ms", "5000"},
   };
   for (const auto& [name, value] : options_.consumer_properties) {
     if (name == "enable.auto.offset.store" && value != "false") {
@@ -148,6 +158,7 @@ result<bool, std::string> stream_processor::connect() {
   rd_kafka_conf_set_opaque(consumer_conf.value().get(), this);
   rd_kafka_conf_set_rebalance_cb(consumer_conf.value().get(),
                                  rebalance_callback);
+  rd_kafka_conf_set_stats_cb(consumer_conf.value().get(), statistics_callback);
   consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, consumer_conf.value().get(),
                                error, sizeof error));
   if (!consumer_) {
@@ -246,6 +257,7 @@ void stream_processor::poll_batch() {
 
 void stream_processor::process_batch() {
   if (batch_.empty()) return;
+  auto started = std::chrono::steady_clock::now();
   epoch_ns now = wall_clock_now();
   items_.clear();
   readings_.clear();
@@ -270,6 +282,11 @@ void stream_processor::process_batch() {
 
   scores_.resize(readings_.size());
   scorer_->score_batch(readings_, scores_);
+  // A scorer may switch models between batches.
+  if (scorer_->detector() != detector_in_stats_) {
+    detector_in_stats_ = scorer_->detector();
+    stats_.set_model(model_identity_from_detector(detector_in_stats_));
+  }
 
   for (const batch_item& item : items_) {
     if (!item.message->err) {
@@ -282,6 +299,9 @@ void stream_processor::process_batch() {
     rd_kafka_message_destroy(item.message);
   }
   batch_.clear();
+  stats_.batch_duration.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count());
 }
 
 void stream_processor::produce_outputs(const batch_item& item, const reading* r,
@@ -289,8 +309,10 @@ void stream_processor::produce_outputs(const batch_item& item, const reading* r,
   const rd_kafka_message_t* message = item.message;
   topic_partition tp{rd_kafka_topic_name(message->rkt), message->partition};
   std::uint64_t generation = assigned_generation_[tp];
+  std::int64_t timestamp_ms = rd_kafka_message_timestamp(message, nullptr);
   auto context = [&](output_kind kind) {
-    return new delivery_context{tp, message->offset, generation, kind};
+    return new delivery_context{tp,   message->offset, generation,
+                                kind, timestamp_ms,    now};
   };
 
   if (r == nullptr) {
@@ -422,6 +444,9 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
         ++stats_.deadletters_acknowledged;
         break;
     }
+    // Each input has one result or one dead letter, which is timed. Timing
+    // its anomaly copy too would count the input twice.
+    if (context->kind != output_kind::anomaly) observe_latency(*context);
     auto assigned = assigned_generation_.find(context->source);
     bool current = assigned != assigned_generation_.end() &&
                    assigned->second == context->generation;
@@ -460,6 +485,29 @@ void stream_processor::on_delivery(const rd_kafka_message_t* message) {
       std::string(static_cast<const char*>(message->key), message->key_len),
       std::string(static_cast<const char*>(message->payload), message->len),
       headers, context});
+}
+
+void stream_processor::observe_latency(const delivery_context& context) {
+  epoch_ns acknowledged = wall_clock_now();
+  // Wall clocks of different hosts may disagree, so a negative latency is
+  // counted as zero rather than dropped.
+  auto seconds = [](epoch_ns from, epoch_ns to) {
+    return std::max(0.0, static_cast<double>(to - from) / 1e9);
+  };
+  stats_.processing_latency.observe(seconds(context.consumed, acknowledged));
+  if (context.input_timestamp_ms >= 0) {
+    stats_.end_to_end_latency.observe(
+        seconds(context.input_timestamp_ms * 1'000'000, acknowledged));
+  }
+}
+
+int stream_processor::statistics_callback(rd_kafka_t*, char* json, size_t size,
+                                          void* opaque) {
+  auto* processor = static_cast<stream_processor*>(opaque);
+  auto updated = processor->stats_.consumer_statistics.update(
+      std::string_view(json, size));
+  if (!updated) logger()->warn("{}", updated.error());
+  return 0;  // librdkafka frees the JSON text
 }
 
 void stream_processor::give_up_output(delivery_context* context,

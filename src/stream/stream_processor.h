@@ -79,6 +79,7 @@ class stream_processor {
                std::string_view value, rd_kafka_headers_t* headers,
                delivery_context* context);
   void on_delivery(const rd_kafka_message_t* message);
+  void observe_latency(const delivery_context& context);
   void give_up_output(delivery_context* context, const std::string& topic,
                       rd_kafka_resp_err_t error);
   void retry_failed_deliveries();
@@ -98,6 +99,8 @@ class stream_processor {
   static void rebalance_callback(rd_kafka_t* handle, rd_kafka_resp_err_t event,
                                  rd_kafka_topic_partition_list_t* partitions,
                                  void* opaque);
+  static int statistics_callback(rd_kafka_t* handle, char* json, size_t size,
+                                 void* opaque);
 
   stream_options options_;
   std::unique_ptr<scorer> scorer_;
@@ -115,6 +118,8 @@ class stream_processor {
   std::vector<failed_delivery> failed_;
   std::map<topic_partition, std::uint64_t> assigned_generation_;
   std::uint64_t generation_ = 0;
+  // The detector last exported through stats_.set_model.
+  std::string detector_in_stats_;
   bool offsets_dirty_ = false;
   bool fatal_ = false;
 };

@@ -7,8 +7,11 @@
 #include <mutex>
 #include <string>
 
+#include "kafka/client_statistics.h"
+#include "monitoring/histogram.h"
 #include "reading/reject_reason.h"
 #include "rules/operational_state.h"
+#include "stream/model_identity.h"
 
 namespace ntscada {
 
@@ -38,6 +41,30 @@ struct stream_stats {
   // and that were skipped after an error log.
   counter outputs_dropped{0};
 
+  // From the input record's Kafka timestamp (producer CreateTime or broker
+  // LogAppendTime) to the broker's acknowledgement of the reading's result
+  // or dead letter, in seconds. It includes time spent waiting in the topic.
+  histogram end_to_end_latency{latency_buckets_seconds()};
+  // From consumption to that acknowledgement, in seconds.
+  histogram processing_latency{latency_buckets_seconds()};
+  // Parsing, scoring and enqueueing one micro-batch, in seconds.
+  histogram batch_duration{duration_buckets_seconds()};
+  // The consumer's latest librdkafka statistics: broker connections and
+  // lag per partition.
+  client_statistics consumer_statistics;
+
+  // Replaces the identity exported as ntscada_stream_model_info. The
+  // processor sets it from the scorer's detector at construction, and a
+  // model loader calls it again after loading or replacing a model.
+  void set_model(model_identity identity) {
+    std::lock_guard lock(model_mutex);
+    model_ = std::move(identity);
+  }
+  model_identity model() const {
+    std::lock_guard lock(model_mutex);
+    return model_;
+  }
+
   void count_delivery_error(const std::string& error_name) {
     std::lock_guard lock(delivery_errors_mutex);
     ++delivery_errors[error_name];
@@ -50,6 +77,8 @@ struct stream_stats {
  private:
   mutable std::mutex delivery_errors_mutex;
   std::map<std::string, std::uint64_t> delivery_errors;
+  mutable std::mutex model_mutex;
+  model_identity model_;
 };
 
 }  // namespace ntscada
