@@ -300,6 +300,8 @@ TEST_F(InfluxIngestTest, IngestCommandWritesProcessedResults) {
                                    brokers_,
                                    "--sink",
                                    "influxdb",
+                                   "--metrics-address",
+                                   "127.0.0.1:0",
                                    "--records",
                                    "results",
                                    "--group",

@@ -53,7 +53,9 @@ class StreamCommandTest : public ::testing::Test {
                                   "--consumer-property",
                                   "session.timeout.ms=6000",
                                   "--registry",
-                                  (log_dir_ / "models").string()};
+                                  (log_dir_ / "models").string(),
+                                  "--metrics-address",
+                                  "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<child_process>(argv,
                                            (log_dir_ / log_name).string());
