@@ -16,5 +16,7 @@ void add_import_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_models_command(CLI::App& app);
+// Must be added last, so that it sees every other command's settings.
+void add_config_command(CLI::App& app);
 
 }  // namespace ntscada

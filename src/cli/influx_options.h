@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "influx/influx_history_store.h"
@@ -20,10 +22,13 @@ struct influx_cli_options {
 // --influx-retention-policy, --influx-username, --influx-password,
 // --influx-org, --influx-bucket, --influx-token, --influx-measurement,
 // --influx-results-measurement, --influx-compression and
-// --influx-chunk-size. The password and token can also come from the
-// environment (NTSCADA_INFLUX_PASSWORD, NTSCADA_INFLUX_TOKEN), which keeps
-// them out of the process list.
+// --influx-chunk-size.
 void add_influx_options(CLI::App& command, influx_cli_options& options);
+
+// The flags of add_influx_options with their configuration keys, and the
+// secret keys among them.
+std::vector<std::pair<std::string, std::string>> influx_setting_keys();
+std::vector<std::string> influx_secret_keys();
 
 // Opens the store described by the options. Fails with a message that
 // names the option to fix.

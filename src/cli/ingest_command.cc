@@ -9,6 +9,7 @@
 #include "cli/influx_options.h"
 #include "cli/metrics_endpoint.h"
 #include "cli/options.h"
+#include "cli/settings.h"
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "history/history_ingester.h"
@@ -36,6 +37,8 @@ struct ingest_arguments {
   std::vector<std::string> producer_properties;
   std::int64_t batch_ms = 1000;
   std::string metrics_address = kIngestMetricsAddress;
+  // From the configuration file and the environment.
+  kafka_properties kafka_pass_through;
 };
 
 // Serves the metrics endpoints while the ingester runs. The server stops
@@ -88,14 +91,21 @@ int run_ingest(ingest_arguments& args) {
     logger->error("{}", consumer.error());
     return kExitUsage;
   }
-  args.options.consumer_properties = consumer.value();
+  // Flags come last, so they override the configured properties.
+  args.options.consumer_properties = args.kafka_pass_through;
+  args.options.consumer_properties.insert(
+      args.options.consumer_properties.end(), consumer->begin(),
+      consumer->end());
   auto producer =
       parse_properties(args.producer_properties, "--producer-property");
   if (!producer) {
     logger->error("{}", producer.error());
     return kExitUsage;
   }
-  args.options.producer_properties = producer.value();
+  args.options.producer_properties = args.kafka_pass_through;
+  args.options.producer_properties.insert(
+      args.options.producer_properties.end(), producer->begin(),
+      producer->end());
   args.options.batch_interval = std::chrono::milliseconds(args.batch_ms);
   if (args.records != "readings" && args.records != "results") {
     logger->error("--records {} is invalid; expected readings or results",
@@ -146,6 +156,8 @@ int run_ingest(ingest_arguments& args) {
 
 void add_ingest_command(CLI::App& app) {
   auto args = std::make_shared<ingest_arguments>();
+  auto settings = std::make_shared<command_settings>("ingest");
+  args->options.brokers = kDefaultBrokers;
   CLI::App* command = app.add_subcommand(
       "ingest",
       "Copy readings from Kafka into the SQLite history store (default) or "
@@ -154,16 +166,18 @@ void add_ingest_command(CLI::App& app) {
       "are committed. Messages that cannot be stored are counted, logged "
       "and sent to the dead-letter topic. Stops cleanly on SIGINT or "
       "SIGTERM.");
+  command->add_option("--brokers", args->options.brokers,
+                      "Kafka bootstrap servers, host:port[,host:port]");
   command
-      ->add_option("--brokers", args->options.brokers,
-                   "Kafka bootstrap servers, host:port[,host:port]")
-      ->required();
-  command->add_option("--sink", args->sink,
-                      "Where to write: sqlite (default) or influxdb");
-  command->add_option("--records", args->records,
-                      "What to consume: readings (default, from "
-                      "scada.sensors) or results (from scada.processed, "
-                      "InfluxDB only)");
+      ->add_option("--sink", args->sink,
+                   "Where to write: sqlite (default) or influxdb")
+      ->check(CLI::IsMember({"sqlite", "influxdb"}));
+  command
+      ->add_option("--records", args->records,
+                   "What to consume: readings (default, from "
+                   "scada.sensors) or results (from scada.processed, "
+                   "InfluxDB only)")
+      ->check(CLI::IsMember({"readings", "results"}));
   command->add_option("--store", args->store,
                       "History store file, created with its folder when "
                       "missing (default: data/history.db in the working "
@@ -197,7 +211,27 @@ void add_ingest_command(CLI::App& app) {
                       "name=value (repeatable)");
   add_influx_options(*command, args->influx);
   add_metrics_address_option(*command, args->metrics_address);
-  command->callback([args] { std::exit(run_ingest(*args)); });
+
+  std::vector<std::pair<std::string, std::string>> keys = {
+      {"--brokers", "kafka.brokers"},
+      {"--sink", "ingest.sink"},
+      {"--records", "ingest.records"},
+      {"--store", "history.store"},
+      {"--group", "ingest.group"},
+      {"--topic", "ingest.topic"},
+      {"--deadletter-topic", "ingest.deadletter_topic"},
+      {"--batch-rows", "ingest.batch_rows"},
+      {"--batch-ms", "ingest.batch_ms"},
+      {"--batch-bytes", "ingest.batch_bytes"},
+      {"--metrics-address", "ingest.metrics_address"}};
+  auto influx = influx_setting_keys();
+  keys.insert(keys.end(), influx.begin(), influx.end());
+  settings->bind_flags(*command, keys, influx_secret_keys());
+  command->callback([args, settings] {
+    apply_or_exit(*settings);
+    args->kafka_pass_through = settings->kafka_pass_through();
+    std::exit(run_ingest(*args));
+  });
 }
 
 }  // namespace ntscada

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/settings.h"
 #include "common/logging.h"
 
 int main(int argc, char** argv) {
@@ -16,7 +18,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--log-format", log_format, "Log line format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 "TOML configuration file; settings from the environment "
+                 "(NTSCADA_SECTION_NAME) and flags override it")
+      ->envname("NTSCADA_CONFIG");
   app.parse_complete_callback([&] {
+    ntscada::set_config_file(config_file);
     ntscada::configure_logging(log_level, log_format == "json"
                                               ? ntscada::log_format::json
                                               : ntscada::log_format::text);
@@ -32,6 +40,18 @@ int main(int argc, char** argv) {
   ntscada::add_train_command(app);
   ntscada::add_evaluate_command(app);
   ntscada::add_models_command(app);
-  CLI11_PARSE(app, argc, argv);
+  ntscada::add_config_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    // A value that an option rejects is a configuration error, whatever
+    // its source; anything else on the command line is a usage error.
+    if (dynamic_cast<const CLI::ValidationError*>(&error) != nullptr ||
+        dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
+      return ntscada::kExitConfig;
+    }
+    return code == 0 ? EXIT_SUCCESS : ntscada::kExitUsage;
+  }
   return EXIT_SUCCESS;
 }

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/mlflow_options.h"
 #include "cli/options.h"
+#include "cli/settings.h"
 #include "common/logging.h"
 #include "registry/local_registry.h"
 #include "registry/mlflow_mirror.h"
@@ -189,9 +190,14 @@ void add_models_command(CLI::App& app) {
       "sync with MLflow, export and import archives.");
   models->require_subcommand(1);
   models->add_option("--registry", args->registry, "Model registry folder");
+  auto settings = std::make_shared<command_settings>("models");
+  settings->bind_flags(*models, {{"--registry", "registry.path"}});
 
   models->add_subcommand("list", "List models and their versions")
-      ->callback([args] { std::exit(list_models(*args)); });
+      ->callback([args, settings] {
+        apply_or_exit(*settings);
+        std::exit(list_models(*args));
+      });
 
   CLI::App* show = models->add_subcommand(
       "show", "Show one version's record and metadata and verify its checksum");
@@ -199,7 +205,10 @@ void add_models_command(CLI::App& app) {
                    "NAME (production alias, else newest), NAME@VERSION or "
                    "NAME@ALIAS")
       ->required();
-  show->callback([args] { std::exit(show_model(*args)); });
+  show->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(show_model(*args));
+  });
 
   CLI::App* promote =
       models->add_subcommand("promote", "Point an alias at a version");
@@ -207,19 +216,31 @@ void add_models_command(CLI::App& app) {
   promote->add_option("version", args->version, "Version number")->required();
   promote->add_option("alias", args->alias, "Alias, e.g. production")
       ->required();
-  promote->callback([args] { std::exit(promote_model(*args)); });
+  promote->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(promote_model(*args));
+  });
 
   CLI::App* remove = models->add_subcommand(
       "delete", "Delete a version that no alias points at");
   remove->add_option("name", args->name, "Model name")->required();
   remove->add_option("version", args->version, "Version number")->required();
-  remove->callback([args] { std::exit(delete_model(*args)); });
+  remove->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(delete_model(*args));
+  });
 
   CLI::App* sync = models->add_subcommand(
       "sync",
       "Push every local version and alias that the MLflow server is missing");
   add_mlflow_options(*sync, args->mlflow);
-  sync->callback([args] { std::exit(sync_models(*args)); });
+  auto sync_settings = std::make_shared<command_settings>("models sync");
+  sync_settings->bind_flags(*sync, mlflow_setting_keys(), mlflow_secret_keys());
+  sync->callback([args, settings, sync_settings] {
+    apply_or_exit(*settings);
+    apply_or_exit(*sync_settings);
+    std::exit(sync_models(*args));
+  });
 
   CLI::App* pull = models->add_subcommand(
       "pull",
@@ -230,7 +251,13 @@ void add_models_command(CLI::App& app) {
                    "NAME@VERSION or NAME@ALIAS")
       ->required();
   add_mlflow_options(*pull, args->mlflow);
-  pull->callback([args] { std::exit(pull_model(*args)); });
+  auto pull_settings = std::make_shared<command_settings>("models pull");
+  pull_settings->bind_flags(*pull, mlflow_setting_keys(), mlflow_secret_keys());
+  pull->callback([args, settings, pull_settings] {
+    apply_or_exit(*settings);
+    apply_or_exit(*pull_settings);
+    std::exit(pull_model(*args));
+  });
 
   CLI::App* exporter = models->add_subcommand(
       "export", "Write versions into one .tar.gz archive to copy elsewhere");
@@ -239,7 +266,10 @@ void add_models_command(CLI::App& app) {
   exporter->add_option("reference", args->references,
                        "Versions to export (default: all), as NAME, "
                        "NAME@VERSION or NAME@ALIAS");
-  exporter->callback([args] { std::exit(export_archive(*args)); });
+  exporter->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(export_archive(*args));
+  });
 
   CLI::App* importer = models->add_subcommand(
       "import",
@@ -250,7 +280,10 @@ void add_models_command(CLI::App& app) {
   importer->add_flag("--keep-aliases", args->keep_aliases,
                      "Also point the archive's aliases at the imported "
                      "versions (default: aliases are left alone)");
-  importer->callback([args] { std::exit(import_archive(*args)); });
+  importer->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(import_archive(*args));
+  });
 }
 
 }  // namespace ntscada

@@ -24,6 +24,13 @@ result<envelope_table, std::string> load_envelopes(const std::string& path) {
   return envelope_table::load(path);
 }
 
+std::vector<std::pair<std::string, std::string>> topic_setting_keys() {
+  return {{"--sensors-topic", "kafka.sensors_topic"},
+          {"--processed-topic", "kafka.processed_topic"},
+          {"--anomalies-topic", "kafka.anomalies_topic"},
+          {"--deadletter-topic", "kafka.deadletter_topic"}};
+}
+
 void add_topic_options(CLI::App& command, topic_names& topics) {
   command.add_option("--sensors-topic", topics.sensors, "Input topic");
   command.add_option("--processed-topic", topics.processed,

@@ -15,6 +15,12 @@ namespace ntscada {
 // runtime failures.
 inline constexpr int kExitUsage = 2;
 
+// Bootstrap servers when no configuration names them.
+inline constexpr const char* kDefaultBrokers = "127.0.0.1:9092";
+
+// The flags of add_topic_options with their configuration keys.
+std::vector<std::pair<std::string, std::string>> topic_setting_keys();
+
 // Parses "name=value" items. The error names the option and the item.
 result<kafka_properties, std::string> parse_properties(
     const std::vector<std::string>& items, const std::string& option);

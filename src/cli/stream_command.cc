@@ -7,6 +7,7 @@
 #include "cli/metrics_endpoint.h"
 #include "cli/mlflow_options.h"
 #include "cli/options.h"
+#include "cli/settings.h"
 #include "cli/signals.h"
 #include "common/logging.h"
 #include "monitoring/process_metrics.h"
@@ -34,6 +35,8 @@ struct stream_arguments {
   model_scoring_options scoring;
   mlflow_arguments mlflow;
   std::string metrics_address = kStreamMetricsAddress;
+  // From the configuration file and the environment.
+  kafka_properties kafka_pass_through;
 };
 
 int run_stream(stream_arguments& args) {
@@ -46,8 +49,15 @@ int run_stream(stream_arguments& args) {
     logger->error("{}", consumer ? producer.error() : consumer.error());
     return kExitUsage;
   }
-  args.options.consumer_properties = consumer.value();
-  args.options.producer_properties = producer.value();
+  // Flags come last, so they override the configured properties.
+  args.options.consumer_properties = args.kafka_pass_through;
+  args.options.consumer_properties.insert(
+      args.options.consumer_properties.end(), consumer->begin(),
+      consumer->end());
+  args.options.producer_properties = args.kafka_pass_through;
+  args.options.producer_properties.insert(
+      args.options.producer_properties.end(), producer->begin(),
+      producer->end());
   args.options.parser.require_unit = !args.allow_missing_unit;
   args.options.parser.max_future_skew =
       std::chrono::seconds(args.future_skew_seconds);
@@ -131,16 +141,16 @@ int run_stream(stream_arguments& args) {
 
 void add_stream_command(CLI::App& app) {
   auto args = std::make_shared<stream_arguments>();
+  auto settings = std::make_shared<command_settings>("stream");
+  args->options.brokers = kDefaultBrokers;
   CLI::App* command = app.add_subcommand(
       "stream",
       "Consume readings from Kafka, score them with the registered models "
       "(the envelope rules when none is usable) and publish results, "
       "anomalies and dead letters. Checks the registry for promoted models "
       "periodically and on SIGHUP. Stops cleanly on SIGINT or SIGTERM.");
-  command
-      ->add_option("--brokers", args->options.brokers,
-                   "Kafka bootstrap servers, host:port[,host:port]")
-      ->required();
+  command->add_option("--brokers", args->options.brokers,
+                      "Kafka bootstrap servers, host:port[,host:port]");
   command->add_option("--group", args->options.group_id, "Consumer group id");
   add_topic_options(*command, args->options.topics);
   command->add_option("--envelopes", args->envelopes,
@@ -185,7 +195,31 @@ void add_stream_command(CLI::App& app) {
                     "Score with the envelope rules and ignore the registry");
   add_mlflow_options(*command, args->mlflow);
   add_metrics_address_option(*command, args->metrics_address);
-  command->callback([args] { std::exit(run_stream(*args)); });
+
+  std::vector<std::pair<std::string, std::string>> keys = {
+      {"--brokers", "kafka.brokers"},
+      {"--group", "stream.group"},
+      {"--envelopes", "stream.envelopes"},
+      {"--max-batch", "stream.max_batch"},
+      {"--max-message-bytes", "stream.max_message_bytes"},
+      {"--allow-missing-unit", "stream.allow_missing_unit"},
+      {"--future-skew-seconds", "stream.future_skew_seconds"},
+      {"--anomaly-threshold", "stream.anomaly_threshold"},
+      {"--rules-only", "stream.rules_only"},
+      {"--metrics-address", "stream.metrics_address"},
+      {"--registry", "registry.path"},
+      {"--anomaly-model", "registry.anomaly_model"},
+      {"--state-model", "registry.state_model"},
+      {"--model-check-seconds", "registry.check_seconds"}};
+  for (auto list : {topic_setting_keys(), mlflow_setting_keys()}) {
+    keys.insert(keys.end(), list.begin(), list.end());
+  }
+  settings->bind_flags(*command, keys, mlflow_secret_keys());
+  command->callback([args, settings] {
+    apply_or_exit(*settings);
+    args->kafka_pass_through = settings->kafka_pass_through();
+    std::exit(run_stream(*args));
+  });
 }
 
 }  // namespace ntscada

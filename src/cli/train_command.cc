@@ -10,6 +10,7 @@
 #include "cli/influx_options.h"
 #include "cli/mlflow_options.h"
 #include "cli/options.h"
+#include "cli/settings.h"
 #include "common/json_writer.h"
 #include "common/logging.h"
 #include "features/feature_schema.h"
@@ -226,14 +227,17 @@ int run_train(train_arguments& args) {
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<train_arguments>();
+  auto settings = std::make_shared<command_settings>("train");
   CLI::App* command = app.add_subcommand(
       "train",
       "Train the anomaly (random forest) and state (gradient boosting) "
       "classifiers with XGBoost on a window of history, evaluate them, save "
       "both models and write a JSON report.");
-  command->add_option("--source", args->source,
-                      "Where to load history from: sqlite (default, "
-                      "--store) or influxdb (--influx-* options)");
+  command
+      ->add_option("--source", args->source,
+                   "Where to load history from: sqlite (default, "
+                   "--store) or influxdb (--influx-* options)")
+      ->check(CLI::IsMember({"sqlite", "influxdb"}));
   command->add_option("--store", args->store, "History store (SQLite file)");
   add_influx_options(*command, args->influx);
   command->add_option("--start", args->start,
@@ -246,8 +250,10 @@ void add_train_command(CLI::App& app) {
                       "Only this sensor id (repeatable)");
   command->add_option("--envelopes", args->envelopes,
                       "Envelope rules for rule labels (default: built-in)");
-  command->add_option("--split", args->split,
-                      "chronological (default) or stratified");
+  command
+      ->add_option("--split", args->split,
+                   "chronological (default) or stratified")
+      ->check(CLI::IsMember({"chronological", "stratified"}));
   command
       ->add_option("--test-fraction", args->options.test_fraction,
                    "Share of rows held out for testing")
@@ -284,7 +290,34 @@ void add_train_command(CLI::App& app) {
                       "After a successful run, write its metrics in the "
                       "Prometheus text format to this file (for "
                       "node_exporter's textfile collector)");
-  command->callback([args] { std::exit(run_train(*args)); });
+
+  std::vector<std::pair<std::string, std::string>> keys = {
+      {"--source", "batch.source"},
+      {"--store", "history.store"},
+      {"--days", "batch.days"},
+      {"--envelopes", "batch.envelopes"},
+      {"--split", "batch.split"},
+      {"--test-fraction", "batch.test_fraction"},
+      {"--seed", "batch.seed"},
+      {"--threads", "batch.threads"},
+      {"--trees", "batch.trees"},
+      {"--anomaly-max-depth", "batch.anomaly_max_depth"},
+      {"--state-rounds", "batch.state_rounds"},
+      {"--state-learning-rate", "batch.state_learning_rate"},
+      {"--state-max-depth", "batch.state_max_depth"},
+      {"--registry", "registry.path"},
+      {"--reports", "batch.reports"},
+      {"--metrics-file", "batch.metrics_file"}};
+  std::vector<std::string> secrets = mlflow_secret_keys();
+  for (auto list : {influx_setting_keys(), mlflow_setting_keys()}) {
+    keys.insert(keys.end(), list.begin(), list.end());
+  }
+  for (const std::string& key : influx_secret_keys()) secrets.push_back(key);
+  settings->bind_flags(*command, keys, secrets);
+  command->callback([args, settings] {
+    apply_or_exit(*settings);
+    std::exit(run_train(*args));
+  });
 }
 
 }  // namespace ntscada

@@ -24,10 +24,12 @@ class TrainCommandTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(folder_); }
 
-  // Runs the binary with `arguments`; returns its exit status and output.
-  int run(const std::string& arguments, std::string& output) {
-    std::string command = std::string(NTSCADA_BINARY) + " " + arguments +
-                          " 2>&1; echo \"exit=$?\"";
+  // Runs the binary with `arguments` and the environment assignments in
+  // `environment`; returns its exit status and output.
+  int run(const std::string& arguments, std::string& output,
+          const std::string& environment = "") {
+    std::string command = environment + " " + std::string(NTSCADA_BINARY) +
+                          " " + arguments + " 2>&1; echo \"exit=$?\"";
     output = testing::run_command(command);
     auto at = output.rfind("exit=");
     return std::stoi(output.substr(at + 5));
@@ -250,6 +252,83 @@ TEST_F(TrainCommandTest, DemoWithoutAnomaliesToLearnUsesRules) {
   EXPECT_NE(output.find("results out        4592 (0 duplicates)"),
             std::string::npos)
       << output;
+}
+
+TEST_F(TrainCommandTest, ConfigShowNamesEachSource) {
+  fs::path file = folder_ / "ntscada.toml";
+  std::ofstream(file) << "[kafka]\nbrokers = \"k1:9092\"\n"
+                         "[kafka.properties]\n\"sasl.password\" = \"s3cret\"\n"
+                         "[stream]\nmax_batch = 500\n";
+  std::string output;
+  ASSERT_EQ(run("--config " + file.string() + " config show", output,
+                "NTSCADA_STREAM_MAX_BATCH=250 NTSCADA_MLFLOW_TOKEN=t0ken"),
+            0)
+      << output;
+  EXPECT_NE(
+      output.find("brokers = \"k1:9092\"  # file " + file.string() + " line 2"),
+      std::string::npos)
+      << output;
+  EXPECT_NE(output.find("max_batch = \"250\"  # environment "
+                        "NTSCADA_STREAM_MAX_BATCH"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("token = \"(redacted)\"  # environment "
+                        "NTSCADA_MLFLOW_TOKEN"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("\"sasl.password\" = \"(redacted)\""),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("s3cret"), std::string::npos) << output;
+  EXPECT_EQ(output.find("t0ken"), std::string::npos) << output;
+  EXPECT_NE(output.find("state_rounds = \"150\"  # default"), std::string::npos)
+      << output;
+}
+
+TEST_F(TrainCommandTest, BadSettingStopsBeforeConnecting) {
+  std::string output;
+  // The broker address is unroutable on purpose: a run that got past the
+  // validation would hang trying to connect instead of exiting at once.
+  EXPECT_EQ(
+      run("stream --brokers 127.0.0.1:1", output, "NTSCADA_STREAM_MAX_BATCH=0"),
+      78)
+      << output;
+  EXPECT_NE(output.find("setting stream.max_batch = '0' from environment "
+                        "(NTSCADA_STREAM_MAX_BATCH) is invalid"),
+            std::string::npos)
+      << output;
+
+  fs::path file = folder_ / "typo.toml";
+  std::ofstream(file) << "[stream]\nmax_bach = 3\n";
+  EXPECT_EQ(run("--config " + file.string() + " stream", output), 78) << output;
+  EXPECT_NE(output.find("unknown setting stream.max_bach in " + file.string() +
+                        " line 2"),
+            std::string::npos)
+      << output;
+
+  std::ofstream(file) << "[influx]\npassword = \"pw\"\napi = \"v3\"\n";
+  EXPECT_EQ(run("--config " + file.string() + " ingest", output), 78) << output;
+  EXPECT_NE(output.find("setting influx.api = 'v3' from file"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(run("train --split sideways", output), 78) << output;
+}
+
+TEST_F(TrainCommandTest, ReferenceInDocsMatchesCode) {
+  std::ifstream in(fs::path(NTSCADA_SOURCE_DIR) / "docs" / "operations.md");
+  std::string docs((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- BEGIN CONFIGURATION REFERENCE -->\n";
+  auto start = docs.find(begin);
+  auto end = docs.find("<!-- END CONFIGURATION REFERENCE -->");
+  ASSERT_NE(start, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  std::string documented =
+      docs.substr(start + begin.size(), end - start - begin.size());
+  std::string generated =
+      testing::run_command(std::string(NTSCADA_BINARY) + " config reference");
+  EXPECT_EQ(documented, generated)
+      << "regenerate the table with `ntscada config reference`";
 }
 
 }  // namespace
