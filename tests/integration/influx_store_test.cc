@@ -161,7 +161,7 @@ TEST_F(InfluxStoreTest, UnrepresentableIdsDoNotCorruptNeighbours) {
   EXPECT_EQ(rows[0][2], "after");
   EXPECT_EQ(rows[1][2], "before");
 
-  // A line feed has no line protocol form either; the store refuses the
+  // A line feed has no line protocol form either; the store rejects the
   // whole append instead of writing a broken line.
   std::vector<reading> with_newline = {make_reading("multi\nline", 1, kBase)};
   auto appended = store_->append(with_newline);
