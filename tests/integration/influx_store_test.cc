@@ -161,7 +161,7 @@ TEST_F(InfluxStoreTest, UnrepresentableIdsDoNotCorruptNeighbours) {
   EXPECT_EQ(rows[0][2], "after");
   EXPECT_EQ(rows[1][2], "before");
 
-  // A line feed has no line protocol form either; the store refuses the
+  // A line feed has no line protocol form either; the store rejects the
   // whole append instead of writing a broken line.
   std::vector<reading> with_newline = {make_reading("multi\nline", 1, kBase)};
   auto appended = store_->append(with_newline);
@@ -367,16 +367,12 @@ TEST_F(InfluxStoreTest, MillionPointWindowInBoundedMemory) {
   double growth_mib = static_cast<double>(peak - before) / (1024.0 * 1024.0);
   std::printf("load of 1,000,000 points: resident set grew %.1f MiB at peak\n",
               growth_mib);
-#if defined(__SANITIZE_ADDRESS__)
-  // AddressSanitizer's shadow memory and quarantine inflate the resident
-  // set several times, so the bound holds for the normal build only.
-  GTEST_SKIP() << "memory bound not checked under AddressSanitizer";
-#else
   // The columns take 21 bytes a row (21 MB) and one chunk of 10,000 rows
   // about 1.2 MB of JSON plus its parsed form. The whole response as one
-  // body would be about 130 MB.
+  // body would be about 130 MB. Under AddressSanitizer the figure is lower
+  // (7 MiB measured), because the write phase left freed pages resident
+  // that the load reuses.
   EXPECT_LT(growth_mib, 48.0);
-#endif
 }
 
 // Sorts readings by timestamp and then sensor id, the order in which the

@@ -5,12 +5,13 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -21,8 +22,6 @@
 
 #include "influx/influx_client.h"
 #include "influx/influxql.h"
-
-extern char** environ;
 
 namespace ntscada::testing {
 namespace {
@@ -159,21 +158,29 @@ void influxd_server::launch() {
   for (std::string& item : argv) pointers.push_back(item.data());
   pointers.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  int code = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr,
-                         pointers.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (code != 0) {
-    pid_ = -1;
+  // fork and exec instead of posix_spawn, so that the child can ask the
+  // kernel to kill it when the test process dies (PR_SET_PDEATHSIG): a test
+  // killed by a timeout or a closed pipe then leaves no influxd behind.
+  // The signal follows the thread that forked, which is the test's thread.
+  pid_t parent = ::getpid();
+  pid_t child = ::fork();
+  if (child < 0) {
     throw std::runtime_error(
-        fmt::format("starting {} failed: {}", binary_, std::strerror(code)));
+        fmt::format("starting {} failed: {}", binary_, std::strerror(errno)));
   }
+  if (child == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0) ::_exit(127);
+    ::dup2(in, STDIN_FILENO);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(out, STDERR_FILENO);
+    ::execv(binary_.c_str(), pointers.data());
+    ::_exit(127);
+  }
+  pid_ = child;
   wait_until_ready();
 }
 
