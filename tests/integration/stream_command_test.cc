@@ -48,6 +48,9 @@ class StreamCommandTest : public ::testing::Test {
                                   "auto.commit.interval.ms=200",
                                   "--consumer-property",
                                   "session.timeout.ms=6000"};
+    // Any free port, so that test runs in parallel do not collide on the
+    // default metrics port.
+    argv.insert(argv.end(), {"--metrics-address", "127.0.0.1:0"});
     argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<child_process>(argv,
                                            (log_dir_ / log_name).string());
