@@ -29,8 +29,8 @@ constexpr const char* kPrometheus = "/usr/bin/prometheus";
 constexpr std::int64_t kBaseMs = 1'717'243'200'000;
 
 // Returns a TCP port on 127.0.0.1 that was free a moment ago. Another
-// process may take it before Prometheus binds it, which the start-up wait
-// reports as a failure to start.
+// process may take it before Prometheus binds it. The first query then
+// times out, and the failure message shows Prometheus's log.
 int free_loopback_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
