@@ -165,11 +165,24 @@ std::vector<effective_setting> command_settings::effective() const {
 }
 
 void apply_or_exit(command_settings& settings) {
+  auto logger = module_logger("config");
   auto applied = settings.apply();
   if (!applied) {
-    module_logger("config")->error("{}", applied.error());
+    logger->error("{}", applied.error());
     std::exit(kExitConfig);
   }
+  // One line with every setting that is not at its default, secrets
+  // redacted, so the log shows what the command runs with.
+  std::string changed;
+  for (const effective_setting& setting : settings.effective()) {
+    if (setting.source == setting_source::default_value) continue;
+    changed +=
+        fmt::format("{}{}={} ({})", changed.empty() ? "" : " ", setting.key,
+                    setting.text, to_string(setting.source));
+  }
+  logger->info("{} configuration: file={} {}", settings.command(),
+               config_file().empty() ? "none" : config_file(),
+               changed.empty() ? "all defaults" : changed);
 }
 
 }  // namespace ntscada
