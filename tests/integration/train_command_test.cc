@@ -314,6 +314,18 @@ TEST_F(TrainCommandTest, BadSettingStopsBeforeConnecting) {
   EXPECT_EQ(run("train --split sideways", output), 78) << output;
 }
 
+TEST_F(TrainCommandTest, DeployedConfigurationLoads) {
+  std::string output;
+  ASSERT_EQ(run("--config " NTSCADA_SOURCE_DIR
+                "/deploy/systemd/ntscada.toml.example config show",
+                output),
+            0)
+      << output;
+  EXPECT_NE(output.find("store = \"/var/lib/ntscada/history.db\"  # file"),
+            std::string::npos)
+      << output;
+}
+
 TEST_F(TrainCommandTest, ReferenceInDocsMatchesCode) {
   std::ifstream in(fs::path(NTSCADA_SOURCE_DIR) / "docs" / "operations.md");
   std::string docs((std::istreambuf_iterator<char>(in)),
