@@ -22,8 +22,8 @@ std::map<std::string, setting_description>& registry() {
   return settings;
 }
 
-// What an option accepts, for error messages: its type and checks, as
-// CLI11 describes them in help output.
+// Returns what an option accepts, for error messages: its type and checks
+// as CLI11 describes them in help output.
 std::string allowed_values(const CLI::Option* option) {
   std::string type = option->get_type_name();
   return type.empty() ? "a value" : type;

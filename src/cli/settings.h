@@ -53,9 +53,9 @@ class command_settings {
 
   // Applies the configuration file and the environment to every bound
   // option that the command line left unset. Fails on an unreadable file,
-  // an unknown key in the file, or a value that its option rejects; the
-  // message names the key, the value (unless secret), where it came from
-  // and what is allowed.
+  // an unknown key in the file, or a value that its option rejects. The
+  // message names the key, the value (unless secret), its source and what
+  // is allowed.
   result<bool, std::string> apply();
 
   // Binds each flag of `command` named in `keys` (flag name, key) and marks
@@ -66,8 +66,8 @@ class command_settings {
                   const std::vector<std::string>& secrets = {});
 
   // librdkafka properties from the file ([kafka.properties]) and the
-  // environment (NTSCADA_KAFKA_PROPERTY_*), environment first; valid after
-  // apply().
+  // environment (NTSCADA_KAFKA_PROPERTY_*); the environment wins over the
+  // file. Valid after apply().
   kafka_properties kafka_pass_through() const;
 
   // Every bound setting with its value and source; valid after apply().

@@ -10,7 +10,7 @@
 
 namespace ntscada {
 
-// Where a setting's value came from, in increasing precedence.
+// The source of a setting's value, in increasing precedence.
 enum class setting_source { default_value, file, environment, flag };
 
 std::string_view to_string(setting_source source);
@@ -45,10 +45,10 @@ std::string environment_name(std::string_view key);
 result<setting_values, std::string> read_config_file(const std::string& path);
 
 // Reads every NTSCADA_SECTION_NAME variable of `environment` (a
-// null-terminated array such as `environ`) as setting section.name, taking
-// the first '_' after the prefix as the separator, and every
-// NTSCADA_KAFKA_PROPERTY_NAME as librdkafka property "name" with '_' read
-// as '.', which no librdkafka property name contains. Variables named in
+// null-terminated array such as `environ`) as setting section.name; the
+// first '_' after the prefix separates section and name. Each
+// NTSCADA_KAFKA_PROPERTY_NAME becomes librdkafka property "name", with '_'
+// read as '.' because no librdkafka property name contains '_'. Variables named in
 // `ignored` are left out.
 setting_values read_environment(char** environment,
                                 const std::vector<std::string>& ignored = {});

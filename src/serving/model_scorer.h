@@ -25,7 +25,7 @@ struct model_scoring_options {
 //
 // Verdict with models, for anomaly probability p and threshold t:
 //   anomaly     p >= t, or the reading is beyond a critical envelope limit
-//               (a hard limit alarms whatever the model says);
+//               (a hard limit alarms whatever the model's probability);
 //   confidence  p when anomalous, else 1 - p; at least the rule confidence
 //               when a critical limit forced the anomaly;
 //   state       the state model's most probable class;
