@@ -48,8 +48,8 @@ result<setting_values, std::string> read_config_file(const std::string& path);
 // null-terminated array such as `environ`) as setting section.name; the
 // first '_' after the prefix separates section and name. Each
 // NTSCADA_KAFKA_PROPERTY_NAME becomes librdkafka property "name", with '_'
-// read as '.' because no librdkafka property name contains '_'. Variables named in
-// `ignored` are left out.
+// read as '.' because no librdkafka property name contains '_'. Variables named
+// in `ignored` are left out.
 setting_values read_environment(char** environment,
                                 const std::vector<std::string>& ignored = {});
 
