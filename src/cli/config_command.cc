@@ -48,11 +48,11 @@ int show_configuration() {
     }
     std::string name = key.substr(section.size() + 1);
     if (section == "kafka.properties") name = toml_quoted(name);
-    std::cout << fmt::format("{} = {}  # {}{}\n", name, toml_quoted(setting.text),
-                             to_string(setting.source),
-                             setting.source == setting_source::default_value
-                                 ? ""
-                                 : " " + setting.origin);
+    std::cout << fmt::format(
+        "{} = {}  # {}{}\n", name, toml_quoted(setting.text),
+        to_string(setting.source),
+        setting.source == setting_source::default_value ? ""
+                                                        : " " + setting.origin);
   }
   return EXIT_SUCCESS;
 }
