@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "training/model_file_check.h"
+
 namespace ntscada {
 namespace {
 
@@ -88,6 +90,14 @@ result<xgboost_model, std::string> xgboost_model::train(
 
 result<xgboost_model, std::string> xgboost_model::load(
     const std::filesystem::path& path) {
+  if (path.extension() != ".json") {
+    return failure{fmt::format(
+        "cannot load model {}: only XGBoost's JSON format is accepted, "
+        "because its structure can be checked before XGBoost reads it",
+        path.string())};
+  }
+  auto checked = check_model_file(path);
+  if (!checked) return failure{checked.error()};
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
     return failure{last_error("cannot create the XGBoost booster")};

@@ -53,8 +53,8 @@ class xgboost_model {
       const xgboost_matrix& matrix, const xgboost_parameters& parameters,
       int rounds);
 
-  // Loads a model saved by save(); the format follows the file extension
-  // (.json or .ubj), as XGBoost decides.
+  // Loads a model saved by save() in XGBoost's JSON format (.json), after
+  // check_model_file has verified its structure.
   static result<xgboost_model, std::string> load(
       const std::filesystem::path& path);
 

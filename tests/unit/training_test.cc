@@ -106,6 +106,22 @@ class ModelBundleTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(folder_); }
 
+  // Sets the first element of the first array named `array` in model.json
+  // to `value`, keeping the file valid JSON. A plain search, because
+  // std::regex trips GCC 12's maybe-uninitialized warning under the
+  // sanitizers.
+  void rewrite_model(const std::string& array, const std::string& value) {
+    std::ifstream in(folder_ / "model.json");
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    std::string prefix = "\"" + array + "\":[";
+    auto at = text.find(prefix);
+    ASSERT_NE(at, std::string::npos) << array;
+    auto start = at + prefix.size();
+    text.replace(start, text.find(',', start) - start, value);
+    std::ofstream(folder_ / "model.json") << text;
+  }
+
   void rewrite_metadata(const std::string& from, const std::string& to) {
     std::ifstream in(folder_ / "metadata.json");
     std::string text((std::istreambuf_iterator<char>(in)),
@@ -153,6 +169,33 @@ TEST_F(ModelBundleTest, NewerFormatRefused) {
   auto loaded = load_model_bundle(folder_);
   ASSERT_FALSE(loaded);
   EXPECT_NE(loaded.error().find("format version 2, newer than the 1"),
+            std::string::npos)
+      << loaded.error();
+}
+
+TEST_F(ModelBundleTest, ChildOutsideTheTreeRefused) {
+  rewrite_model("left_children", "1000001");
+  auto loaded = load_model_bundle(folder_);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("tree 0 node 0: children 1000001 and"),
+            std::string::npos)
+      << loaded.error();
+}
+
+TEST_F(ModelBundleTest, CycleBetweenNodesRefused) {
+  rewrite_model("left_children", "0");
+  auto loaded = load_model_bundle(folder_);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("are not later nodes of the tree"),
+            std::string::npos)
+      << loaded.error();
+}
+
+TEST_F(ModelBundleTest, SplitOnMissingFeatureRefused) {
+  rewrite_model("split_indices", "100000000");
+  auto loaded = load_model_bundle(folder_);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().find("splits on feature 100000000 of 33"),
             std::string::npos)
       << loaded.error();
 }
