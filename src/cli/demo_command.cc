@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "demo/demo_runner.h"
 
 namespace ntscada {
@@ -28,6 +29,7 @@ void add_demo_command(CLI::App& app) {
   command
       ->add_option("--training-fraction", options->training_fraction,
                    "Share of the readings, by time, used for training")
+      ->check(finite_number())
       ->check(CLI::Range(0.05, 0.95));
   command->add_flag("--rules-only", options->rules_only,
                     "Skip training; score everything with the envelope rules");

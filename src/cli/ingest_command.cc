@@ -166,8 +166,10 @@ void add_ingest_command(CLI::App& app) {
       "are committed. Messages that cannot be stored are counted, logged "
       "and sent to the dead-letter topic. Stops cleanly on SIGINT or "
       "SIGTERM.");
-  command->add_option("--brokers", args->options.brokers,
-                      "Kafka bootstrap servers, host:port[,host:port]");
+  command
+      ->add_option("--brokers", args->options.brokers,
+                   "Kafka bootstrap servers, host:port[,host:port]")
+      ->check(not_empty());
   command
       ->add_option("--sink", args->sink,
                    "Where to write: sqlite (default) or influxdb")

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+
 namespace ntscada {
 
 result<kafka_properties, std::string> parse_properties(
@@ -22,6 +25,29 @@ result<kafka_properties, std::string> parse_properties(
 result<envelope_table, std::string> load_envelopes(const std::string& path) {
   if (path.empty()) return envelope_table{};
   return envelope_table::load(path);
+}
+
+const CLI::Validator& finite_number() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        double value = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(value)) {
+          return fmt::format("{} is not a finite number", text);
+        }
+        return {};
+      },
+      "FINITE");
+  return validator;
+}
+
+const CLI::Validator& not_empty() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        return text.empty() ? "the value is empty" : "";
+      },
+      "NOT EMPTY");
+  return validator;
 }
 
 std::vector<std::pair<std::string, std::string>> topic_setting_keys() {

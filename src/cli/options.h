@@ -15,6 +15,13 @@ namespace ntscada {
 // runtime failures.
 inline constexpr int kExitUsage = 2;
 
+// Refuses NaN and infinities, which pass CLI::Range because every
+// comparison with NaN is false. Add it to every floating-point option.
+const CLI::Validator& finite_number();
+
+// Refuses an empty value, for settings that must name something.
+const CLI::Validator& not_empty();
+
 // Bootstrap servers when no configuration names them.
 inline constexpr const char* kDefaultBrokers = "127.0.0.1:9092";
 

@@ -149,8 +149,10 @@ void add_stream_command(CLI::App& app) {
       "(the envelope rules when none is usable) and publish results, "
       "anomalies and dead letters. Checks the registry for promoted models "
       "periodically and on SIGHUP. Stops cleanly on SIGINT or SIGTERM.");
-  command->add_option("--brokers", args->options.brokers,
-                      "Kafka bootstrap servers, host:port[,host:port]");
+  command
+      ->add_option("--brokers", args->options.brokers,
+                   "Kafka bootstrap servers, host:port[,host:port]")
+      ->check(not_empty());
   command->add_option("--group", args->options.group_id, "Consumer group id");
   add_topic_options(*command, args->options.topics);
   command->add_option("--envelopes", args->envelopes,
@@ -186,10 +188,12 @@ void add_stream_command(CLI::App& app) {
   command
       ->add_option("--model-check-seconds", args->model_check_seconds,
                    "How often the registry is checked for promoted models")
+      ->check(finite_number())
       ->check(CLI::Range(0.1, 86400.0));
   command
       ->add_option("--anomaly-threshold", args->scoring.anomaly_threshold,
                    "Anomaly probability from which a reading is anomalous")
+      ->check(finite_number())
       ->check(CLI::Range(0.0, 1.0));
   command->add_flag("--rules-only", args->rules_only,
                     "Score with the envelope rules and ignore the registry");

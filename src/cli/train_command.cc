@@ -245,6 +245,7 @@ void add_train_command(CLI::App& app) {
   command->add_option("--end", args->end,
                       "Window end, RFC 3339 (default: now)");
   command->add_option("--days", args->days, "Window length in days")
+      ->check(finite_number())
       ->check(CLI::PositiveNumber);
   command->add_option("--sensor", args->sensors,
                       "Only this sensor id (repeatable)");
@@ -257,6 +258,7 @@ void add_train_command(CLI::App& app) {
   command
       ->add_option("--test-fraction", args->options.test_fraction,
                    "Share of rows held out for testing")
+      ->check(finite_number())
       ->check(CLI::Range(0.05, 0.5));
   command->add_option("--seed", args->options.seed, "Random seed");
   command->add_option("--threads", args->options.threads, "XGBoost threads")
@@ -276,6 +278,7 @@ void add_train_command(CLI::App& app) {
   command
       ->add_option("--state-learning-rate", args->options.state.learning_rate,
                    "Learning rate of the state model")
+      ->check(finite_number())
       ->check(CLI::Range(0.001, 1.0));
   command
       ->add_option("--state-max-depth", args->options.state.max_depth,

@@ -95,6 +95,16 @@ std::optional<int> parse_version(std::string_view text) {
   return value;
 }
 
+// Fails unless `name` is a valid model name, so that no path built from it
+// leaves the registry folder.
+result<bool, std::string> check_model_name(std::string_view name) {
+  if (std::string problem = local_registry::validate_name(name);
+      !problem.empty()) {
+    return failure{"invalid model name " + problem};
+  }
+  return true;
+}
+
 std::string now_rfc3339() {
   return format_rfc3339(std::chrono::duration_cast<std::chrono::nanoseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
@@ -296,8 +306,10 @@ result<registered_version, std::string> local_registry::read_version(
 
 result<std::vector<registered_version>, std::string>
 local_registry::list_versions(std::string_view name) const {
+  if (auto valid = check_model_name(name); !valid)
+    return failure{valid.error()};
   fs::path model_folder = root_ / std::string(name);
-  if (!validate_name(name).empty() || !fs::is_directory(model_folder)) {
+  if (!fs::is_directory(model_folder)) {
     return failure{
         fmt::format("model {} not found in registry {}", name, root_.string())};
   }
@@ -320,6 +332,8 @@ local_registry::list_versions(std::string_view name) const {
 result<registered_version, std::string> local_registry::resolve(
     std::string_view reference) const {
   std::string_view name = reference.substr(0, reference.find('@'));
+  if (auto valid = check_model_name(name); !valid)
+    return failure{valid.error()};
   auto versions = list_versions(name);
   if (!versions) return failure{versions.error()};
   if (versions->empty()) {
@@ -376,6 +390,7 @@ result<bool, std::string> local_registry::verify(
 result<bool, std::string> local_registry::set_alias(std::string_view name,
                                                     std::string_view alias,
                                                     int version) {
+  if (auto valid = check_model_name(name); !valid) return valid;
   if (std::string problem = validate_name(alias); !problem.empty()) {
     return failure{"invalid alias " + problem};
   }
@@ -397,6 +412,7 @@ result<bool, std::string> local_registry::set_alias(std::string_view name,
 
 result<bool, std::string> local_registry::remove_alias(std::string_view name,
                                                        std::string_view alias) {
+  if (auto valid = check_model_name(name); !valid) return valid;
   auto lock = model_lock::acquire(root_ / std::string(name));
   if (!lock) return failure{lock.error()};
   auto aliases = read_aliases(name);
@@ -409,6 +425,7 @@ result<bool, std::string> local_registry::remove_alias(std::string_view name,
 
 result<bool, std::string> local_registry::delete_version(std::string_view name,
                                                          int version) {
+  if (auto valid = check_model_name(name); !valid) return valid;
   auto lock = model_lock::acquire(root_ / std::string(name));
   if (!lock) return failure{lock.error()};
   auto target = read_version(name, version);

@@ -312,6 +312,16 @@ TEST_F(TrainCommandTest, BadSettingStopsBeforeConnecting) {
             std::string::npos)
       << output;
   EXPECT_EQ(run("train --split sideways", output), 78) << output;
+
+  // NaN passes every range comparison, so it needs its own check.
+  EXPECT_EQ(run("stream --brokers 127.0.0.1:1", output,
+                "NTSCADA_STREAM_ANOMALY_THRESHOLD=nan"),
+            78)
+      << output;
+  EXPECT_NE(output.find("nan is not a finite number"), std::string::npos)
+      << output;
+  EXPECT_EQ(run("train --test-fraction nan", output), 78) << output;
+  EXPECT_EQ(run("stream", output, "NTSCADA_KAFKA_BROKERS="), 78) << output;
 }
 
 TEST_F(TrainCommandTest, DeployedConfigurationLoads) {

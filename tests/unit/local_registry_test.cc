@@ -125,6 +125,23 @@ TEST_F(LocalRegistryTest, NamesCannotEscapeRoot) {
   }
   EXPECT_FALSE(fs::exists(base_ / "escape"));
   EXPECT_TRUE(local_registry::validate_name("ntscada-anomaly_v2.1").empty());
+
+  // Every operation that takes a name refuses one that leaves the root.
+  fs::create_directories(base_ / "outside" / "1");
+  for (const std::string& bad :
+       {std::string("../outside"), (base_ / "outside").string()}) {
+    auto deleted = reg.delete_version(bad, 1);
+    ASSERT_FALSE(deleted) << bad;
+    EXPECT_TRUE(deleted.error().starts_with("invalid model name"));
+    EXPECT_FALSE(reg.set_alias(bad, "production", 1));
+    EXPECT_FALSE(reg.remove_alias(bad, "production"));
+    auto resolved = reg.resolve(bad + "@1");
+    ASSERT_FALSE(resolved);
+    EXPECT_TRUE(resolved.error().starts_with("invalid model name"));
+  }
+  EXPECT_TRUE(fs::exists(base_ / "outside" / "1"));
+  EXPECT_FALSE(fs::exists(base_ / "outside" / ".lock"));
+  EXPECT_FALSE(fs::exists(base_ / "outside" / "aliases.json"));
 }
 
 TEST_F(LocalRegistryTest, NewerFormatRejected) {
