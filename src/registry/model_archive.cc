@@ -6,11 +6,14 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "common/json_writer.h"
@@ -26,8 +29,9 @@ constexpr int kArchiveFormatVersion = 1;
 constexpr std::string_view kTopFolder = "ntscada-models";
 constexpr std::array<std::string_view, 3> kVersionFiles = {
     "model.json", "metadata.json", "version.json"};
-// Larger entries are refused rather than read into memory.
-constexpr la_int64_t kMaxEntryBytes = la_int64_t{4} << 30;
+// Larger archives are refused rather than read into memory; a model of
+// the default size takes a few megabytes.
+constexpr la_int64_t kMaxArchiveBytes = la_int64_t{1} << 30;
 
 struct archive_closer {
   void operator()(archive* a) const { archive_free(a); }
@@ -139,7 +143,12 @@ result<std::vector<archived_version>, std::string> export_models(
     return failure{std::string("nothing to export: no versions selected")};
   }
   std::vector<archived_version> exported;
+  std::set<std::pair<std::string, int>> seen;
   for (const registered_version& version : versions) {
+    if (!seen.emplace(version.name, version.version).second) {
+      return failure{fmt::format("{}@{} is selected twice", version.name,
+                                 version.version)};
+    }
     auto verified = registry.verify(version);
     if (!verified) return failure{verified.error()};
     exported.push_back({version.name, version.version, 0, version.sha256,
@@ -207,6 +216,7 @@ result<std::vector<archived_version>, std::string> import_models(
   std::map<std::pair<std::string, int>, std::map<std::string, std::string>>
       files;
   archive_entry* entry = nullptr;
+  la_int64_t total_bytes = 0;
   while (true) {
     int status = archive_read_next_header(in.get(), &entry);
     if (status == ARCHIVE_EOF) break;
@@ -223,9 +233,12 @@ result<std::vector<archived_version>, std::string> import_models(
           archive.string(), path)};
     }
     la_int64_t size = archive_entry_size(entry);
-    if (size < 0 || size > kMaxEntryBytes) {
-      return failure{fmt::format("model archive {}: entry {} has size {}",
-                                 archive.string(), path, size)};
+    total_bytes += std::max<la_int64_t>(size, 0);
+    if (size < 0 || total_bytes > kMaxArchiveBytes) {
+      return failure{fmt::format(
+          "model archive {}: entry {} of {} bytes takes the archive past the "
+          "limit of {} bytes; refused",
+          archive.string(), path, size, kMaxArchiveBytes)};
     }
     std::string content(static_cast<std::size_t>(size), '\0');
     la_ssize_t read =
@@ -237,6 +250,11 @@ result<std::vector<archived_version>, std::string> import_models(
           read < 0 ? archive_error_string(in.get()) : "short read")};
     }
     if (path == fmt::format("{}/manifest.json", kTopFolder)) {
+      if (manifest_text) {
+        return failure{
+            fmt::format("model archive {}: entry {} appears twice; refused",
+                        archive.string(), path)};
+      }
       manifest_text = std::move(content);
       continue;
     }
@@ -245,7 +263,13 @@ result<std::vector<archived_version>, std::string> import_models(
       return failure{fmt::format("model archive {}: entry {} is {}; refused",
                                  archive.string(), path, parsed.error())};
     }
-    files[{parsed->name, parsed->version}][parsed->file] = std::move(content);
+    auto [slot, added] = files[{parsed->name, parsed->version}].try_emplace(
+        parsed->file, std::move(content));
+    if (!added) {
+      return failure{
+          fmt::format("model archive {}: entry {} appears twice; refused",
+                      archive.string(), path)};
+    }
   }
   if (!manifest_text) {
     return failure{fmt::format("model archive {} has no {}/manifest.json",
@@ -273,7 +297,9 @@ result<std::vector<archived_version>, std::string> import_models(
         archive.string(), format_version, kArchiveFormatVersion)};
   }
 
+  // Check every listed version, name and alias before registering any.
   std::vector<archived_version> versions;
+  std::set<std::pair<std::string, int>> listed_versions;
   for (simdjson::dom::element item : listed) {
     archived_version v;
     std::string_view name, sha256;
@@ -281,16 +307,37 @@ result<std::vector<archived_version>, std::string> import_models(
     simdjson::dom::array aliases;
     if (item["name"].get(name) || item["version"].get(number) ||
         item["sha256"].get(sha256) || item["aliases"].get(aliases)) {
-      return failure{
-          fmt::format("model archive {}: a manifest entry is incomplete",
-                      archive.string())};
+      return failure{fmt::format(
+          "model archive {}: manifest entry {} lacks name, version, sha256 "
+          "or aliases",
+          archive.string(), versions.size() + 1)};
+    }
+    if (std::string problem = local_registry::validate_name(name);
+        !problem.empty() || number < 1 ||
+        number > std::numeric_limits<int>::max()) {
+      return failure{fmt::format(
+          "model archive {}: manifest entry {} names an invalid model or "
+          "version: {} {}",
+          archive.string(), versions.size() + 1, name, number)};
     }
     v.name = name;
     v.exported_version = static_cast<int>(number);
     v.sha256 = sha256;
+    if (!listed_versions.emplace(v.name, v.exported_version).second) {
+      return failure{fmt::format(
+          "model archive {}: the manifest lists model {} version {} twice",
+          archive.string(), v.name, v.exported_version)};
+    }
     for (simdjson::dom::element alias : aliases) {
       std::string_view text;
-      if (alias.get(text) == simdjson::SUCCESS) v.aliases.emplace_back(text);
+      if (alias.get(text) != simdjson::SUCCESS ||
+          !local_registry::validate_name(text).empty() ||
+          text.find_first_not_of("0123456789") == std::string_view::npos) {
+        return failure{fmt::format(
+            "model archive {}: model {} version {} has an invalid alias",
+            archive.string(), v.name, v.exported_version)};
+      }
+      v.aliases.emplace_back(text);
     }
     auto found = files.find({v.name, v.exported_version});
     for (std::string_view file : kVersionFiles) {
@@ -308,6 +355,14 @@ result<std::vector<archived_version>, std::string> import_models(
           archive.string(), v.name, v.exported_version, v.sha256, digest)};
     }
     versions.push_back(std::move(v));
+  }
+  for (const auto& [key, content] : files) {
+    if (!listed_versions.contains(key)) {
+      return failure{fmt::format(
+          "model archive {}: model {} version {} is not listed in the "
+          "manifest; refused",
+          archive.string(), key.first, key.second)};
+    }
   }
 
   std::mt19937_64 random(std::random_device{}());

@@ -195,6 +195,46 @@ TEST_F(ModelArchiveTest, EntriesOutsideTheLayoutAreRefused) {
   EXPECT_EQ(target.resolve("anomaly@production")->version, 1);
 }
 
+TEST_F(ModelArchiveTest, DuplicateUnlistedAndBadAliasRefused) {
+  std::string model = "{\"m\":1}";
+  std::vector<std::pair<std::string, std::string>> good = {
+      {"ntscada-models/manifest.json",
+       manifest("anomaly", 1, sha256_hex(model))},
+      {"ntscada-models/anomaly/1/model.json", model},
+      {"ntscada-models/anomaly/1/metadata.json", "{}"},
+      {"ntscada-models/anomaly/1/version.json", "{}"}};
+  local_registry target(base_ / "b");
+  fs::path archive = base_ / "bad.tar.gz";
+
+  auto duplicated = good;
+  duplicated.emplace(duplicated.begin() + 1,
+                     "ntscada-models/anomaly/1/model.json", "{\"m\":666}");
+  write_tar(archive, duplicated);
+  auto imported = import_models(target, archive, true);
+  ASSERT_FALSE(imported);
+  EXPECT_NE(imported.error().find("appears twice"), std::string::npos)
+      << imported.error();
+
+  auto unlisted = good;
+  unlisted.emplace_back("ntscada-models/anomaly/2/model.json", model);
+  write_tar(archive, unlisted);
+  imported = import_models(target, archive, true);
+  ASSERT_FALSE(imported);
+  EXPECT_NE(imported.error().find("anomaly version 2 is not listed"),
+            std::string::npos)
+      << imported.error();
+
+  auto bad_alias = good;
+  bad_alias[0].second.replace(bad_alias[0].second.find("production"), 10,
+                              "../../evil");
+  write_tar(archive, bad_alias);
+  imported = import_models(target, archive, true);
+  ASSERT_FALSE(imported);
+  EXPECT_NE(imported.error().find("has an invalid alias"), std::string::npos)
+      << imported.error();
+  EXPECT_FALSE(fs::exists(base_ / "b" / "anomaly"));
+}
+
 TEST_F(ModelArchiveTest, NewerArchiveFormatRefused) {
   std::string model = "{\"m\":1}";
   fs::path archive = base_ / "future.tar.gz";
