@@ -62,7 +62,7 @@ int run_influx_ingest(ingest_arguments& args,
   auto store = open_influx_store(args.influx);
   if (!store) {
     logger->error("{}", store.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   auto reachable = store.value()->client().ping();
   if (!reachable) {
@@ -78,7 +78,7 @@ int run_influx_ingest(ingest_arguments& args,
   auto ingester = history_ingester::create(args.options, target);
   if (!ingester) {
     logger->error("{}", ingester.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   return run_with_metrics(args, *ingester.value());
 }
@@ -89,7 +89,7 @@ int run_ingest(ingest_arguments& args) {
       parse_properties(args.consumer_properties, "--consumer-property");
   if (!consumer) {
     logger->error("{}", consumer.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   // Flags come last, so they override the configured properties.
   args.options.consumer_properties = args.kafka_pass_through;
@@ -100,7 +100,7 @@ int run_ingest(ingest_arguments& args) {
       parse_properties(args.producer_properties, "--producer-property");
   if (!producer) {
     logger->error("{}", producer.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   args.options.producer_properties = args.kafka_pass_through;
   args.options.producer_properties.insert(
@@ -110,12 +110,12 @@ int run_ingest(ingest_arguments& args) {
   if (args.records != "readings" && args.records != "results") {
     logger->error("--records {} is invalid; expected readings or results",
                   args.records);
-    return kExitUsage;
+    return kExitConfig;
   }
   if (args.sink != "sqlite" && args.sink != "influxdb") {
     logger->error("--sink {} is invalid; expected sqlite or influxdb",
                   args.sink);
-    return kExitUsage;
+    return kExitConfig;
   }
   args.options.topic = !args.topic.empty()         ? args.topic
                        : args.records == "results" ? topic_names{}.processed
@@ -125,7 +125,7 @@ int run_ingest(ingest_arguments& args) {
     logger->error(
         "--records results needs --sink influxdb; the SQLite store keeps "
         "readings only");
-    return kExitUsage;
+    return kExitConfig;
   }
 
   auto store = sqlite_history_store::open(args.store);
@@ -138,7 +138,7 @@ int run_ingest(ingest_arguments& args) {
   auto ingester = history_ingester::create(args.options, target);
   if (!ingester) {
     logger->error("{}", ingester.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   int code = run_with_metrics(args, *ingester.value());
 

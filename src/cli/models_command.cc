@@ -109,7 +109,7 @@ int sync_models(const models_arguments& args) {
   auto mirror = open_mirror(registry, args);
   if (!mirror) {
     module_logger("models")->error("{}", mirror.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   mlflow_sync_summary summary = mirror->sync();
   for (const std::string& error : summary.errors) {
@@ -127,7 +127,7 @@ int pull_model(const models_arguments& args) {
   auto mirror = open_mirror(registry, args);
   if (!mirror) {
     module_logger("models")->error("{}", mirror.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   auto version = mirror->pull(args.reference);
   if (!version) return fail(version.error());

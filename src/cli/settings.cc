@@ -145,10 +145,22 @@ kafka_properties command_settings::kafka_pass_through() const {
   return kafka_properties(merged.begin(), merged.end());
 }
 
+// Hides the user information of a URL ("http://user:pw@host" becomes
+// "http://(redacted)@host"), so a password typed into a URL never reaches
+// a log.
+static std::string without_userinfo(std::string text) {
+  auto scheme = text.find("://");
+  if (scheme == std::string::npos) return text;
+  auto host = scheme + 3;
+  auto at = text.find('@', host);
+  if (at == std::string::npos || at > text.find('/', host)) return text;
+  return text.replace(host, at - host, "(redacted)");
+}
+
 std::vector<effective_setting> command_settings::effective() const {
   std::vector<effective_setting> out;
   for (const binding& bound : bindings_) {
-    std::string text = bound.applied.text;
+    std::string text = without_userinfo(bound.applied.text);
     if (bound.secret && !text.empty()) text = "(redacted)";
     out.push_back({bound.key, std::move(text), bound.applied.source,
                    bound.applied.origin});

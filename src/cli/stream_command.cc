@@ -47,7 +47,7 @@ int run_stream(stream_arguments& args) {
       parse_properties(args.producer_properties, "--producer-property");
   if (!consumer || !producer) {
     logger->error("{}", consumer ? producer.error() : consumer.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   // Flags come last, so they override the configured properties.
   args.options.consumer_properties = args.kafka_pass_through;
@@ -65,7 +65,7 @@ int run_stream(stream_arguments& args) {
   auto table = load_envelopes(args.envelopes);
   if (!table) {
     logger->error("{}", table.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   // The watcher loads the registered models before the first poll, then
   // checks for promotions in the background and on SIGHUP.
@@ -79,7 +79,7 @@ int run_stream(stream_arguments& args) {
   auto mlflow = make_mlflow_client(args.mlflow);
   if (!mlflow) {
     logger->error("{}", mlflow.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   std::optional<local_registry> mirror_registry;
   std::optional<mlflow_mirror> mirror;
@@ -110,7 +110,7 @@ int run_stream(stream_arguments& args) {
   auto processor = stream_processor::create(args.options, std::move(scoring));
   if (!processor) {
     logger->error("{}", processor.error());
-    return kExitUsage;
+    return kExitConfig;
   }
 
   // Declared after the processor, so the server stops before the stats it

@@ -125,7 +125,7 @@ int run_train(train_arguments& args) {
         "--split {} is invalid; expected chronological or "
         "stratified",
         args.split);
-    return kExitUsage;
+    return kExitConfig;
   }
   args.options.split = args.split == "chronological"
                            ? split_kind::chronological
@@ -137,7 +137,7 @@ int run_train(train_arguments& args) {
     logger->error("{}", !window      ? window.error()
                         : !envelopes ? envelopes.error()
                                      : mlflow.error());
-    return kExitUsage;
+    return kExitConfig;
   }
   std::unique_ptr<history_source> store;
   std::string source_name = "sqlite:" + args.store;
@@ -145,7 +145,7 @@ int run_train(train_arguments& args) {
     auto opened = open_influx_store(args.influx);
     if (!opened) {
       logger->error("{}", opened.error());
-      return kExitUsage;
+      return kExitConfig;
     }
     source_name = "influxdb:" + args.influx.config.describe();
     store = std::move(opened.value());
@@ -159,7 +159,7 @@ int run_train(train_arguments& args) {
   } else {
     logger->error("--source {} is invalid; expected sqlite or influxdb",
                   args.source);
-    return kExitUsage;
+    return kExitConfig;
   }
   auto history = store->load(window.value());
   if (!history) {
@@ -204,7 +204,8 @@ int run_train(train_arguments& args) {
 
   std::filesystem::create_directories(args.reports);
   std::filesystem::path report_path =
-      std::filesystem::path(args.reports) / ("train-" + run.version + ".json");
+      std::filesystem::path(args.reports) /
+      fmt::format("train-{}-{}.json", run.version, anomaly_version.version);
   std::ofstream(report_path) << report << '\n';
   std::cout << training_summary(run, outcome.value());
   std::cout << fmt::format("  registered: {} in {}, {} in {}\n  report: {}\n",
