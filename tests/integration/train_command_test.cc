@@ -1,9 +1,11 @@
 // Drives `ntscada import`, `train` and `evaluate` as a user would.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "child_process.h"
@@ -322,6 +324,31 @@ TEST_F(TrainCommandTest, BadSettingStopsBeforeConnecting) {
       << output;
   EXPECT_EQ(run("train --test-fraction nan", output), 78) << output;
   EXPECT_EQ(run("stream", output, "NTSCADA_KAFKA_BROKERS="), 78) << output;
+}
+
+TEST_F(TrainCommandTest, LogLinesStayOneLineAndValidJson) {
+  std::string output;
+  // A value with a quote, a backslash and a newline, echoed in the error.
+  ASSERT_EQ(run("--log-format json stream", output,
+                R"(NTSCADA_STREAM_MAX_BATCH=$(printf '1"\\\nFAKE'))"),
+            78)
+      << output;
+  std::istringstream lines(output.substr(0, output.rfind("exit=")));
+  std::string line;
+  int parsed = 0;
+  simdjson::dom::parser parser;
+  while (std::getline(lines, line)) {
+    simdjson::dom::element root;
+    ASSERT_EQ(parser.parse(line).get(root), simdjson::SUCCESS) << line;
+    ++parsed;
+  }
+  EXPECT_EQ(parsed, 1) << output;
+
+  ASSERT_EQ(run("stream", output,
+                R"(NTSCADA_STREAM_MAX_BATCH=$(printf '1\nFAKE'))"),
+            78);
+  EXPECT_NE(output.find("'1\\nFAKE'"), std::string::npos) << output;
+  EXPECT_EQ(output.find("\nFAKE"), std::string::npos) << output;
 }
 
 TEST_F(TrainCommandTest, DeployedConfigurationLoads) {
