@@ -344,9 +344,9 @@ TEST_F(TrainCommandTest, LogLinesStayOneLineAndValidJson) {
   }
   EXPECT_EQ(parsed, 1) << output;
 
-  ASSERT_EQ(run("stream", output,
-                R"(NTSCADA_STREAM_MAX_BATCH=$(printf '1\nFAKE'))"),
-            78);
+  ASSERT_EQ(
+      run("stream", output, R"(NTSCADA_STREAM_MAX_BATCH=$(printf '1\nFAKE'))"),
+      78);
   EXPECT_NE(output.find("'1\\nFAKE'"), std::string::npos) << output;
   EXPECT_EQ(output.find("\nFAKE"), std::string::npos) << output;
 }
