@@ -50,7 +50,8 @@ int list_models(const models_arguments& args) {
   for (const std::string& name : names.value()) {
     auto versions = registry.list_versions(name);
     if (!versions) return fail(versions.error());
-    std::cout << fmt::format("{} ({} versions)\n", name, versions->size());
+    std::cout << fmt::format("{} ({} {})\n", name, versions->size(),
+                             versions->size() == 1 ? "version" : "versions");
     for (const auto& version : versions.value()) {
       std::cout << "  " << describe(version) << '\n';
     }

@@ -29,6 +29,12 @@ std::string allowed_values(const CLI::Option* option) {
   return type.empty() ? "a value" : type;
 }
 
+// "--name" of an option; CLI11's get_name leaves hidden options unnamed.
+std::string flag_name(const CLI::Option* option) {
+  const auto& names = option->get_lnames();
+  return names.empty() ? option->get_name() : "--" + names.front();
+}
+
 std::vector<command_settings*>& instances() {
   static std::vector<command_settings*> all;
   return all;
@@ -76,7 +82,7 @@ CLI::Option* command_settings::bind(CLI::Option* option, std::string key,
   description.default_text = option->get_default_str();
   description.secret = description.secret || secret;
   description.flags.push_back(
-      fmt::format("{} {}", command_, option->get_name(false, true)));
+      fmt::format("{} {}", command_, flag_name(option)));
   bindings_.push_back({std::move(key), option, secret, {}});
   return option;
 }
@@ -101,8 +107,7 @@ result<bool, std::string> command_settings::apply() {
     CLI::Option* option = bound.option;
     if (option->count() > 0) {
       std::string given = option->results().empty() ? "" : option->results()[0];
-      bound.applied = {given, setting_source::flag,
-                       option->get_name(false, true)};
+      bound.applied = {given, setting_source::flag, flag_name(option)};
       continue;
     }
     const sourced_value* value = nullptr;

@@ -204,7 +204,7 @@ TEST_F(TrainCommandTest, ExportedArchiveImportsElsewhere) {
   ASSERT_NE(run("models " + other + " import " + archive, output), 0) << output;
   EXPECT_NE(output.find("models.tar.gz"), std::string::npos) << output;
   ASSERT_EQ(run("models " + other + " list", output), 0) << output;
-  EXPECT_NE(output.find("ntscada-anomaly (1 versions)"), std::string::npos)
+  EXPECT_NE(output.find("ntscada-anomaly (1 version)"), std::string::npos)
       << output;
 }
 
