@@ -16,7 +16,8 @@ void add_import_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_models_command(CLI::App& app);
-// Must be added last, so that it sees every other command's settings.
+// Must be added last, because `config show` reads every other command's
+// settings.
 void add_config_command(CLI::App& app);
 
 }  // namespace ntscada

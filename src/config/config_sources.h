@@ -38,7 +38,7 @@ std::string environment_name(std::string_view key);
 
 // Reads a TOML configuration file: each table is a section and each scalar
 // in it a setting ("[stream] max_batch = 500" is stream.max_batch); the
-// table [kafka.properties] holds librdkafka properties. Values may be
+// table [kafka.properties] contains librdkafka properties. Values may be
 // strings, integers, floats or booleans and are kept as text, so every
 // source is validated the same way. Errors name the file, the line and
 // the key.

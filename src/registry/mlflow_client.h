@@ -98,7 +98,7 @@ class mlflow_client {
   // URI or retry policy. Opens no connection.
   static result<mlflow_client, std::string> create(mlflow_client_config config);
 
-  // The tracking URI as configured; it never holds credentials.
+  // Returns the tracking URI as configured, which never contains credentials.
   const std::string& tracking_uri() const { return config_.tracking_uri; }
 
   // Returns the id of the experiment named `name`, creating it when it does

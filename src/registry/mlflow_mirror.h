@@ -10,7 +10,7 @@
 
 namespace ntscada {
 
-// Where one local version lives in MLflow. Stored beside the version as
+// The MLflow location of one local version, stored beside the version as
 // mlflow.json once the push has completed.
 struct mlflow_mirror_record {
   std::string tracking_uri;
@@ -20,7 +20,7 @@ struct mlflow_mirror_record {
   std::string model_version;
 };
 
-// What a sync did.
+// Counts and errors of one sync.
 struct mlflow_sync_summary {
   int versions_pushed = 0;
   int versions_present = 0;
@@ -31,7 +31,7 @@ struct mlflow_sync_summary {
 
 // Copies versions between the local registry and an MLflow server. The
 // local registry stays the source of truth for the stream processor; MLflow
-// holds a mirror that people browse and that other sites pull from.
+// keeps a mirror that people browse and that other sites pull from.
 //
 // A pushed version becomes one MLflow run (named NAME-vN, with the model's
 // hyperparameters as params and its evaluation metrics as metrics), whose

@@ -41,7 +41,7 @@ struct model_scoring_options {
 // across model swaps, and is filled while rules score, so a model
 // installed later needs no warm-up.
 //
-// Threads: score_batch and detector run on the processing thread only;
+// Threads: score_batch and detector run on the processing thread only.
 // install may be called from any thread and takes effect at the start of
 // the next batch, so a batch is never scored by two models.
 class model_scorer final : public scorer {

@@ -26,9 +26,9 @@ struct model_watch_options {
   // ms), and the flag is cleared; set from a SIGHUP handler.
   std::atomic<bool>* reload_flag = nullptr;
   // When set, runs at the start of every check, before the references are
-  // resolved; for example to pull promoted versions from MLflow into the
-  // local registry. A failure is logged (rate-limited) and the check goes
-  // on with what the local registry holds.
+  // resolved, for example to pull promoted versions from MLflow into the
+  // local registry. A failure is logged (rate-limited), and the check goes
+  // on with what the local registry contains.
   std::function<result<bool, std::string>()> refresh;
 };
 

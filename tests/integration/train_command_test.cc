@@ -241,7 +241,7 @@ TEST_F(TrainCommandTest, DemoWithoutAnomaliesToLearnUsesRules) {
   fs::path file = fs::path(NTSCADA_SHARED_DATA) / "skab" / "valve1" / "0.csv";
   ASSERT_TRUE(fs::exists(file)) << "SKAB data not found at " << file;
   std::string output;
-  // The first half of this file holds no labelled anomaly.
+  // The first half of this file contains no labelled anomaly.
   ASSERT_EQ(run("demo " + file.string() + " --partitions 2 --registry " +
                     (folder_ / "models").string(),
                 output),

@@ -114,8 +114,8 @@ TEST_F(MlflowMirrorTest, SyncPushesWhatAFailedPushLeftOut) {
   add(registry, "state", "{\"s\":1}");
   ASSERT_TRUE(registry.set_alias("state", "production", 1));
 
-  // The server answers 503 to everything for a while: the push fails and
-  // leaves no mirror record.
+  // The server responds with 503 to every request for a while: the push fails
+  // and leaves no mirror record.
   server_.fail_next_requests(100, 503);
   {
     mlflow_mirror mirror(registry, client_for(server_.tracking_uri()), "plant");
